@@ -1,0 +1,133 @@
+# kvm32 — top-level build. `make help` lists the targets.
+#
+# Everything generated goes under build/. The kernel module is built by the
+# kernel's Kbuild from a mirror of the sources in build/module, so the source
+# tree stays clean; on a real board:  make module KDIR=/lib/modules/$(uname -r)/build
+
+B        := build
+DEPS     := $(B)/deps
+DEPS_OK  := $(DEPS)/.complete
+ROOT     := $(CURDIR)
+
+# Cross-compile from x86; build natively on an ARM board.
+ifeq ($(filter arm%,$(shell uname -m)),)
+CROSS_COMPILE ?= arm-linux-gnueabihf-
+endif
+ARM_CC   := $(CROSS_COMPILE)gcc
+ARM_AR   := $(CROSS_COMPILE)ar
+HOST_CC  ?= gcc
+
+# KDIR empty means the Debian headers that `make deps` unpacks.
+KDIR     ?=
+ifeq ($(KDIR),)
+KDIR_DEP := $(DEPS_OK)
+KDIR_USE  = $(ROOT)/$(DEPS)/kdir
+else
+KDIR_DEP :=
+KDIR_USE  = $(KDIR)
+endif
+
+USER_WARN   := -Wall -Wextra -Werror
+USER_CFLAGS := -std=gnu11 -O2 -g $(USER_WARN)
+KSELFTEST   := $(DEPS)/kselftest
+
+.PHONY: all deps module vmm selftests unit board checkpatch check run clean help
+all: module vmm selftests unit
+
+help:
+	@echo "make deps       install/fetch everything (automatic when missing)"
+	@echo "make            build kvm32.ko, vmm, libvmm.a, selftests, unit tests"
+	@echo "make run        boot the QEMU board, load kvm32, open its console"
+	@echo "make check      run every test; ends with 'N passed, N failed, N skipped'"
+	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build   build the module on a board"
+
+deps:
+	@scripts/deps.sh
+
+$(DEPS_OK):
+	@scripts/deps.sh
+
+# --- kernel module ---------------------------------------------------------------------
+MODULE_SRCS := Kbuild $(wildcard hyp/*.[chS] kmod/*.[chS] uapi/*/*.h)
+
+module: $(B)/kvm32.ko
+$(B)/kvm32.ko: $(KDIR_DEP) $(MODULE_SRCS)
+	@mkdir -p $(B)/module
+	@# A tree of symlinks: Kbuild writes its objects there, not next to the sources.
+	@find $(B)/module -type l -delete
+	@for f in $(MODULE_SRCS); do mkdir -p $(B)/module/$$(dirname $$f); ln -s $(ROOT)/$$f $(B)/module/$$f; done
+	$(MAKE) -C $(KDIR_USE) M=$(ROOT)/$(B)/module ARCH=arm CROSS_COMPILE=$(CROSS_COMPILE) modules
+	@cp $(B)/module/kvm32.ko $@
+
+# --- user space: vmm and libvmm ------------------------------------------------------------
+LIBVMM_SRCS := $(wildcard vmm/lib/*.c)
+LIBVMM_OBJS := $(patsubst vmm/%.c,$(B)/vmm-obj/%.o,$(LIBVMM_SRCS))
+VMM_CFLAGS  := $(USER_CFLAGS) -Ivmm/include
+
+vmm: $(B)/vmm $(B)/libvmm.a
+$(B)/vmm-obj/%.o: vmm/%.c $(wildcard vmm/include/*.h vmm/lib/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(VMM_CFLAGS) -c -o $@ $<
+$(B)/libvmm.a: $(LIBVMM_OBJS)
+	@rm -f $@
+	$(ARM_AR) rcs $@ $^
+$(B)/vmm: $(B)/vmm-obj/main.o $(B)/libvmm.a
+	$(ARM_CC) -static -o $@ $^
+
+# --- board selftests (static armhf) --------------------------------------------------------
+SELFTEST_LIB  := $(wildcard selftests/lib/*.c)
+SELFTEST_SRCS := $(wildcard selftests/board/*_test.c)
+SELFTESTS     := $(patsubst selftests/board/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
+SELFTEST_CFLAGS := $(USER_CFLAGS) -static -Iselftests/lib -isystem $(KSELFTEST) -Iuapi
+
+selftests: $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites
+$(B)/selftests/%: selftests/board/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIB)
+$(B)/selftests/run: selftests/run-tests.sh
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+$(B)/selftests/suites: selftests/board/suites
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+# --- host unit tests (native, plain and with ASan+UBSan) ----------------------------------
+UNIT_SRCS   := $(wildcard selftests/unit/*_test.c)
+UNIT_NAMES  := $(patsubst selftests/unit/%.c,%,$(UNIT_SRCS))
+UNIT_CFLAGS := $(USER_CFLAGS) -Iselftests/unit/shim -isystem $(KSELFTEST) -Ikmod -Ihyp -Iuapi
+SANITIZE    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Each unit test names the kernel-side sources it exercises: // UNIT_SOURCES: kmod/x.c ...
+unit_sources = $(shell sed -n 's|^// UNIT_SOURCES:||p' $(1))
+
+unit: $(addprefix $(B)/unit/,$(UNIT_NAMES)) $(addprefix $(B)/unit-san/,$(UNIT_NAMES))
+.SECONDEXPANSION:
+$(B)/unit/%: selftests/unit/%.c $$(call unit_sources,selftests/unit/%.c) $(wildcard selftests/unit/shim/*/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(call unit_sources,$<)
+$(B)/unit-san/%: selftests/unit/%.c $$(call unit_sources,selftests/unit/%.c) $(wildcard selftests/unit/shim/*/*.h) | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(HOST_CC) $(UNIT_CFLAGS) $(SANITIZE) -o $@ $< $(call unit_sources,$<)
+
+# --- the board's initramfs -----------------------------------------------------------------
+board: $(B)/board/base.cpio.gz
+$(B)/board/base.cpio.gz: $(B)/kvm32.ko $(B)/vmm $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites scripts/mkinitramfs scripts/board-init
+	scripts/mkinitramfs $@
+
+# --- checks and the main job -----------------------------------------------------------------
+CHECKPATCH_FILES = $(wildcard hyp/*.[chS] kmod/*.[chS])
+
+checkpatch: $(DEPS_OK)
+	@scripts/checkpatch-all $(CHECKPATCH_FILES)
+
+check: all board
+	@KVM32_NO_BUILD=1 scripts/check $(CHECKPATCH_FILES)
+
+run: all board
+	@KVM32_NO_BUILD=1 scripts/qemu-run
+
+clean:
+	rm -rf $(B)/module $(B)/vmm-obj $(B)/selftests $(B)/unit $(B)/unit-san $(B)/board \
+		$(B)/kvm32.ko $(B)/vmm $(B)/libvmm.a $(B)/logs $(B)/check
+
+distclean:
+	rm -rf $(B)

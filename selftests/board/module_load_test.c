@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kvm32.ko loads and unloads cleanly, again and again, on a board whose CPUs
+ * booted in Hyp mode: no error, no kernel warning, no memory left behind.
+ * Runs with the module not loaded (qemu-run --no-module).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board_util.h"
+#include "kselftest_harness.h"
+
+#define CYCLES 50
+/*
+ * The first loads grow kernel caches once (kprobe instruction slots and the
+ * like: about 300 KiB over the first ten); after WARMUP_CYCLES, settled
+ * samples repeat exactly (seen: 0 KiB over rounds of 10). A leak of one page
+ * per cycle (200 KiB over CYCLES) is well beyond DRIFT_KIB.
+ */
+#define WARMUP_CYCLES 20
+#define DRIFT_KIB 64
+/* A cycle takes about 0.5 s on the emulated board (kprobes patch text). */
+#define CYCLES_TIMEOUT_S 300
+
+static void load_ok(struct __test_metadata *_metadata)
+{
+	int ret = module_load(KVM32_MODULE_PATH, NULL);
+
+	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
+	ASSERT_TRUE(module_is_loaded(KVM32_MODULE_NAME));
+}
+
+static void unload_ok(struct __test_metadata *_metadata)
+{
+	int ret = module_unload(KVM32_MODULE_NAME);
+
+	ASSERT_EQ(0, ret) TH_LOG("rmmod: %s", strerror(-ret));
+	ASSERT_FALSE(module_is_loaded(KVM32_MODULE_NAME));
+}
+
+FIXTURE(module) {};
+
+FIXTURE_SETUP(module)
+{
+	ASSERT_FALSE(module_is_loaded(KVM32_MODULE_NAME))
+		TH_LOG("kvm32 is loaded already: run with qemu-run --no-module");
+}
+
+/* A failed test must not leave the module loaded for the next one. */
+FIXTURE_TEARDOWN(module)
+{
+	if (module_is_loaded(KVM32_MODULE_NAME))
+		module_unload(KVM32_MODULE_NAME);
+}
+
+TEST_F(module, announces_itself)
+{
+	unsigned int mark = dmesg_mark();
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char expect[64];
+	char *log;
+
+	load_ok(_metadata);
+	log = dmesg_since(mark);
+	ASSERT_NE(NULL, log);
+	snprintf(expect, sizeof(expect), "on %ld CPUs", cpus);
+	EXPECT_NE(NULL, strstr(log, "kvm32: kvm32 ")) TH_LOG("no load line in: %s", log);
+	EXPECT_NE(NULL, strstr(log, expect)) TH_LOG("expected '%s' in: %s", expect, log);
+	free(log);
+	unload_ok(_metadata);
+}
+
+TEST_F_TIMEOUT(module, load_unload_cycles, CYCLES_TIMEOUT_S)
+{
+	struct mem_sample before, after;
+	unsigned int mark;
+	char problem[256];
+	char *log;
+
+	/* One-time cache growth does not count as a leak. */
+	for (int i = 0; i < WARMUP_CYCLES; i++) {
+		load_ok(_metadata);
+		unload_ok(_metadata);
+	}
+	mark = dmesg_mark();
+	before = memory_sample();
+
+	for (int i = 0; i < CYCLES; i++) {
+		load_ok(_metadata);
+		unload_ok(_metadata);
+	}
+
+	after = memory_sample();
+	TH_LOG("after %d cycles: Slab %+ld KiB, MemFree %+ld KiB", CYCLES,
+	       after.slab_kib - before.slab_kib, after.free_kib - before.free_kib);
+
+	log = dmesg_since(mark);
+	ASSERT_NE(NULL, log);
+	EXPECT_FALSE(dmesg_find_problem(log, problem, sizeof(problem)))
+		TH_LOG("kernel log: %s", problem);
+	free(log);
+	EXPECT_LE(after.slab_kib - before.slab_kib, DRIFT_KIB);
+	EXPECT_GE(after.free_kib - before.free_kib, -DRIFT_KIB);
+}
+
+TEST_F(module, undefined_probe_is_caught)
+{
+	unsigned int mark = dmesg_mark();
+	char *log;
+	int ret;
+
+	ret = module_load(KVM32_MODULE_PATH, "probe_selftest=1");
+	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
+	log = dmesg_since(mark);
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "undefined instruction was caught")) TH_LOG("%s", log);
+	free(log);
+	unload_ok(_metadata);
+}
+
+TEST_F(module, double_load_is_refused)
+{
+	int ret;
+
+	load_ok(_metadata);
+	ret = module_load(KVM32_MODULE_PATH, NULL);
+	EXPECT_EQ(-EEXIST, ret);
+	unload_ok(_metadata);
+}
+
+TEST_HARNESS_MAIN
