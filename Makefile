@@ -28,6 +28,9 @@ KDIR_USE  = $(KDIR)
 endif
 
 USER_WARN   := -Wall -Wextra -Werror
+# User space sees the generic <linux/kvm.h> of the kernel headers and our <asm/kvm.h>.
+KVM_H       := $(B)/include/linux/kvm.h
+USER_INC    := -I$(B)/include -Iuapi
 USER_CFLAGS := -std=gnu11 -O2 -g $(USER_WARN)
 KSELFTEST   := $(DEPS)/kselftest
 
@@ -59,13 +62,16 @@ $(B)/kvm32.ko: $(KDIR_DEP) $(MODULE_SRCS)
 	$(MAKE) -C $(KDIR_USE) M=$(ROOT)/$(B)/module ARCH=arm CROSS_COMPILE=$(CROSS_COMPILE) modules
 	@cp $(B)/module/kvm32.ko $@
 
+$(KVM_H): $(KDIR_DEP) scripts/install-kvm-header
+	scripts/install-kvm-header $(KDIR_USE) $@
+
 # --- user space: vmm and libvmm ------------------------------------------------------------
 LIBVMM_SRCS := $(wildcard vmm/lib/*.c)
 LIBVMM_OBJS := $(patsubst vmm/%.c,$(B)/vmm-obj/%.o,$(LIBVMM_SRCS))
-VMM_CFLAGS  := $(USER_CFLAGS) -Ivmm/include
+VMM_CFLAGS  := $(USER_CFLAGS) -Ivmm/include $(USER_INC)
 
 vmm: $(B)/vmm $(B)/libvmm.a
-$(B)/vmm-obj/%.o: vmm/%.c $(wildcard vmm/include/*.h vmm/lib/*.h) | $(DEPS_OK)
+$(B)/vmm-obj/%.o: vmm/%.c $(wildcard vmm/include/*.h vmm/lib/*.h uapi/asm/*.h) $(KVM_H)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(VMM_CFLAGS) -c -o $@ $<
 $(B)/libvmm.a: $(LIBVMM_OBJS)
@@ -78,10 +84,10 @@ $(B)/vmm: $(B)/vmm-obj/main.o $(B)/libvmm.a
 SELFTEST_LIB  := $(wildcard selftests/lib/*.c)
 SELFTEST_SRCS := $(wildcard selftests/board/*_test.c)
 SELFTESTS     := $(patsubst selftests/board/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
-SELFTEST_CFLAGS := $(USER_CFLAGS) -static -Iselftests/lib -isystem $(KSELFTEST) -Iuapi
+SELFTEST_CFLAGS := $(USER_CFLAGS) -static -Iselftests/lib -isystem $(KSELFTEST) $(USER_INC)
 
 selftests: $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites
-$(B)/selftests/%: selftests/board/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h) | $(DEPS_OK)
+$(B)/selftests/%: selftests/board/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h uapi/asm/*.h) $(KVM_H)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIB)
 $(B)/selftests/run: selftests/run-tests.sh

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * kvm32.ko loads and unloads cleanly, again and again, on a board whose CPUs
- * booted in Hyp mode: no error, no kernel warning, no memory left behind.
- * Runs with the module not loaded (qemu-run --no-module).
+ * kvm32.ko takes Hyp mode over on every CPU and gives it back, again and
+ * again, on a board whose CPUs booted in Hyp mode: each time every CPU
+ * answers a round trip through kvm32's Hyp code; no error, no kernel
+ * warning, no memory left behind. Runs with the module not loaded
+ * (qemu-run --no-module), with any number of CPUs.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <linux/kvm.h>
+#include <sys/ioctl.h>
 
 #include "board_util.h"
 #include "kselftest_harness.h"
@@ -27,10 +33,13 @@
 
 static void load_ok(struct __test_metadata *_metadata)
 {
+	char report[512];
 	int ret = module_load(KVM32_MODULE_PATH, NULL);
 
 	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
 	ASSERT_TRUE(module_is_loaded(KVM32_MODULE_NAME));
+	ASSERT_TRUE(hyp_ping_all_ok(report, sizeof(report)))
+		TH_LOG("Hyp round trip: %s", report);
 }
 
 static void unload_ok(struct __test_metadata *_metadata)
@@ -66,8 +75,9 @@ TEST_F(module, announces_itself)
 	load_ok(_metadata);
 	log = dmesg_since(mark);
 	ASSERT_NE(NULL, log);
-	snprintf(expect, sizeof(expect), "on %ld CPUs", cpus);
-	EXPECT_NE(NULL, strstr(log, "kvm32: kvm32 ")) TH_LOG("no load line in: %s", log);
+	snprintf(expect, sizeof(expect), "Hyp mode on %ld CPUs, ", cpus);
+	EXPECT_NE(NULL, strstr(log, "kvm32: kvm32 0.")) TH_LOG("no load line in: %s", log);
+	EXPECT_NE(NULL, strstr(log, "KiB of Hyp memory")) TH_LOG("%s", log);
 	EXPECT_NE(NULL, strstr(log, expect)) TH_LOG("expected '%s' in: %s", expect, log);
 	free(log);
 	unload_ok(_metadata);
@@ -118,6 +128,33 @@ TEST_F(module, undefined_probe_is_caught)
 	ASSERT_NE(NULL, log);
 	EXPECT_NE(NULL, strstr(log, "undefined instruction was caught")) TH_LOG("%s", log);
 	free(log);
+	unload_ok(_metadata);
+}
+
+TEST_F(module, unload_refused_while_in_use)
+{
+	int fd;
+
+	load_ok(_metadata);
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/kvm: %s", strerror(errno));
+	EXPECT_EQ(-EWOULDBLOCK, module_unload(KVM32_MODULE_NAME));
+	EXPECT_TRUE(module_is_loaded(KVM32_MODULE_NAME));
+	close(fd);
+	unload_ok(_metadata);
+}
+
+TEST_F(module, device_name_can_be_changed)
+{
+	int fd, ret;
+
+	ret = module_load(KVM32_MODULE_PATH, "devname=kvm32-test");
+	ASSERT_EQ(0, ret) TH_LOG("insmod: %s", strerror(-ret));
+	EXPECT_NE(0, access("/dev/kvm", F_OK));
+	fd = open("/dev/kvm32-test", O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd) TH_LOG("open /dev/kvm32-test: %s", strerror(errno));
+	EXPECT_EQ(12, ioctl(fd, KVM_GET_API_VERSION, 0));
+	close(fd);
 	unload_ok(_metadata);
 }
 

@@ -44,6 +44,50 @@ bool module_is_loaded(const char *name)
 	return found;
 }
 
+#define HYP_PING_PATH "/sys/kernel/debug/kvm32/hyp_ping"
+
+int hyp_ping_all(char *report, size_t size)
+{
+	int fd = open(HYP_PING_PATH, O_RDONLY | O_CLOEXEC);
+	ssize_t len;
+	int ok = 0;
+
+	report[0] = '\0';
+	if (fd < 0)
+		return -1;
+	len = read(fd, report, size - 1);
+	close(fd);
+	if (len < 0)
+		return -1;
+	report[len] = '\0';
+	for (const char *p = report; (p = strstr(p, " ok\n")); p++)
+		ok++;
+	return ok;
+}
+
+bool hyp_ping_all_ok(char *report, size_t size)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int ok = hyp_ping_all(report, size);
+
+	return ok == online && !strstr(report, "error");
+}
+
+int cpu_set_online(int cpu, bool online)
+{
+	char path[64];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, online ? "1" : "0", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 #define MARK_FMT "kvm32-selftest: mark %u\n"
 
 unsigned int dmesg_mark(void)

@@ -32,6 +32,18 @@ char *dmesg_since(unsigned int mark);
  */
 bool dmesg_find_problem(const char *log, char *line, size_t size);
 
+/*
+ * Pings kvm32's Hyp code on every online CPU (debugfs hyp_ping). Returns the
+ * number of CPUs that answered correctly, or -1 if the file cannot be read;
+ * the full answer is copied into @report.
+ */
+int hyp_ping_all(char *report, size_t size);
+/* Whether every online CPU, and only those, answered the ping correctly. */
+bool hyp_ping_all_ok(char *report, size_t size);
+
+/* Sets a CPU offline (false) or online (true); returns 0 or -errno. */
+int cpu_set_online(int cpu, bool online);
+
 /* A /proc/meminfo field in KiB (e.g. "MemFree", "Slab"), or -1. */
 long meminfo_kib(const char *field);
 struct mem_sample {
