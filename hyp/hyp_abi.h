@@ -16,7 +16,14 @@
 #define HYP_CALL_BASE		0x4b320000	/* "K2" */
 #define HYP_CALL_PING		(HYP_CALL_BASE + 0)	/* (token) -> HYP_PING_REPLY(token) */
 #define HYP_CALL_RESET		(HYP_CALL_BASE + 1)	/* () -> 0, stub back in charge */
-#define HYP_CALL_NR		2
+/*
+ * Diagnostics: read or write a word at a Hyp address, so the selftests can
+ * check what Hyp can and cannot reach. The host already controls Hyp mode;
+ * these grant it nothing new.
+ */
+#define HYP_CALL_READ		(HYP_CALL_BASE + 2)	/* (addr) -> word */
+#define HYP_CALL_WRITE		(HYP_CALL_BASE + 3)	/* (addr, word) -> 0 */
+#define HYP_CALL_NR		4
 
 /* The kernel's hyp-stub ABI (arch/arm/include/asm/virt.h). */
 #define HVC_SOFT_RESTART	1

@@ -98,12 +98,23 @@ hyp_unknown_call:
 hyp_call_table:					@ indexed by call number - HYP_CALL_BASE
 	.word	hyp_ping			@ HYP_CALL_PING
 	.word	hyp_reset			@ HYP_CALL_RESET
+	.word	hyp_read			@ HYP_CALL_READ
+	.word	hyp_write			@ HYP_CALL_WRITE
 
 /* u32 hyp_ping(u32 token): proves that this code answered, on this CPU. */
 hyp_ping:
 	movw	r1, #:lower16:HYP_PING_REPLY(0)
 	movt	r1, #:upper16:HYP_PING_REPLY(0)
 	eor	r0, r0, r1
+	bx	lr
+
+/* u32 hyp_read(const u32 *addr), void hyp_write(u32 *addr, u32 word) */
+hyp_read:
+	ldr	r0, [r0]
+	bx	lr
+hyp_write:
+	str	r1, [r0]
+	mov	r0, #0
 	bx	lr
 
 /*

@@ -4,6 +4,8 @@
  *   hyp_ping  reading it pings Hyp mode on every online CPU: "cpuN ok" or
  *             "cpuN error E" per line
  *   hyp_mem   the memory Hyp mode uses, in bytes
+ *   hyp_selftest  reading it checks Hyp's address space on every online
+ *             CPU (hyp_selftest.c)
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -11,6 +13,7 @@
 
 #include "debugfs.h"
 #include "hyp_mmu.h"
+#include "hyp_selftest.h"
 #include "hyp_setup.h"
 
 static struct dentry *kvm32_debugfs_dir;
@@ -40,11 +43,20 @@ static int hyp_mem_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hyp_mem);
 
+static int hyp_selftest_show(struct seq_file *m, void *unused)
+{
+	kvm32_hyp_selftest(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hyp_selftest);
+
 void kvm32_debugfs_init(void)
 {
 	kvm32_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("hyp_ping", 0400, kvm32_debugfs_dir, NULL, &hyp_ping_fops);
 	debugfs_create_file("hyp_mem", 0400, kvm32_debugfs_dir, NULL, &hyp_mem_fops);
+	debugfs_create_file("hyp_selftest", 0400, kvm32_debugfs_dir, NULL,
+			    &hyp_selftest_fops);
 }
 
 void kvm32_debugfs_exit(void)
