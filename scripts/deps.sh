@@ -140,23 +140,25 @@ fetch() { # PKG[:ARCH] -> path of the downloaded .deb
 	echo "$deb"
 }
 
-extract() { # DEB DIR
+unpack() { # PKG[:ARCH] DIR: download if needed and unpack into DIR
+	local deb
+	deb=$(fetch "$1") || exit 1 # fetch has said why
 	mkdir -p "$2"
-	dpkg-deb -x "$1" "$2" || die "could not unpack $1"
+	dpkg-deb -x "$deb" "$2" || die "could not unpack $deb"
 }
 
 # --- kernel image and modules (for the board, and later as the guest kernel) -----------------
 if [ ! -f "$DEPS/kernel/boot/vmlinuz-$FLAVOUR" ]; then
 	rm -rf "$DEPS/kernel"
-	extract "$(fetch "linux-image-$FLAVOUR:armhf")" "$DEPS/kernel"
+	unpack "linux-image-$FLAVOUR:armhf" "$DEPS/kernel"
 fi
 
 # --- headers + kbuild in one prefix; kdir points into it --------------------------------------
 if [ ! -f "$DEPS/kdir/Makefile" ]; then
 	rm -rf "$DEPS/kheaders" "$DEPS/kdir"
-	extract "$(fetch "linux-headers-$FLAVOUR:armhf")" "$DEPS/kheaders"
-	extract "$(fetch "linux-headers-$ABI-common")" "$DEPS/kheaders"
-	extract "$(fetch linux-kbuild-6.1)" "$DEPS/kheaders"
+	unpack "linux-headers-$FLAVOUR:armhf" "$DEPS/kheaders"
+	unpack "linux-headers-$ABI-common" "$DEPS/kheaders"
+	unpack linux-kbuild-6.1 "$DEPS/kheaders"
 	hdr=$DEPS/kheaders/usr/src/linux-headers-$FLAVOUR
 	# Debian's flavour Makefile includes the common tree by its installed absolute path.
 	sed -i "s|/usr/src/linux-headers-$ABI-common|$DEPS/kheaders/usr/src/linux-headers-$ABI-common|" \
@@ -168,22 +170,23 @@ fi
 # --- busybox for the board's initramfs --------------------------------------------------------
 if [ ! -x "$DEPS/busybox/bin/busybox" ]; then
 	rm -rf "$DEPS/busybox"
-	extract "$(fetch busybox-static:armhf)" "$DEPS/busybox"
+	unpack busybox-static:armhf "$DEPS/busybox"
 fi
 
 # --- libfdt (static, armhf) for libvmm --------------------------------------------------------
 if [ ! -f "$DEPS/libfdt/usr/lib/arm-linux-gnueabihf/libfdt.a" ]; then
 	rm -rf "$DEPS/libfdt"
-	extract "$(fetch libfdt-dev:armhf)" "$DEPS/libfdt"
-	extract "$(fetch libfdt1:armhf)" "$DEPS/libfdt"
+	unpack libfdt-dev:armhf "$DEPS/libfdt"
+	unpack libfdt1:armhf "$DEPS/libfdt"
 fi
 
 # --- kselftest headers, checkpatch and the KVM API text from linux-source ----------------------
 if [ ! -f "$DEPS/kselftest/kselftest_harness.h" ] || [ ! -f "$DEPS/checkpatch/checkpatch.pl" ]; then
-	src_deb=$(fetch linux-source-6.1)
+	src_deb=$(fetch linux-source-6.1) || exit 1
 	tmp=$DEPS/linux-source.tmp
 	rm -rf "$tmp"
-	extract "$src_deb" "$tmp"
+	mkdir -p "$tmp"
+	dpkg-deb -x "$src_deb" "$tmp" || die "could not unpack $src_deb"
 	tarball=$(ls "$tmp"/usr/src/linux-source-6.1*.tar.xz | head -n1)
 	[ -f "$tarball" ] || die "linux-source-6.1 has no source tarball"
 	top=$(tar -tJf "$tarball" 2>/dev/null | head -n1 | cut -d/ -f1) || true
