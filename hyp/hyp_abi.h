@@ -23,7 +23,16 @@
  */
 #define HYP_CALL_READ		(HYP_CALL_BASE + 2)	/* (addr) -> word */
 #define HYP_CALL_WRITE		(HYP_CALL_BASE + 3)	/* (addr, word) -> 0 */
-#define HYP_CALL_NR		4
+#define HYP_CALL_RUN		(HYP_CALL_BASE + 4)	/* (vcpu) -> HYP_EXIT_* */
+#define HYP_CALL_FLUSH_VMID	(HYP_CALL_BASE + 5)	/* (vttbr lo, hi) -> 0 */
+#define HYP_CALL_FLUSH_ALL_VMIDS (HYP_CALL_BASE + 6)	/* () -> 0 */
+#define HYP_CALL_FLUSH_HYP_TLB	(HYP_CALL_BASE + 7)	/* () -> 0 */
+#define HYP_CALL_NR		8
+
+/* Why HYP_CALL_RUN came back from the guest. */
+#define HYP_EXIT_TRAP		1	/* a trap to Hyp: the syndrome is in HSR */
+#define HYP_EXIT_IRQ		2	/* a physical IRQ for the host */
+#define HYP_EXIT_FIQ		3	/* a physical FIQ for the host */
 
 /* The kernel's hyp-stub ABI (arch/arm/include/asm/virt.h). */
 #define HVC_SOFT_RESTART	1
@@ -49,9 +58,88 @@
 #define HYP_CPU_PANIC_ELR	24	/* ... the faulting Hyp address, ... */
 #define HYP_CPU_PANIC_HDFAR	28	/* ... the data fault address, ... */
 #define HYP_CPU_PANIC_VECTOR	32	/* ... and the vector offset taken */
-#define HYP_CPU_DATA_SIZE	36
+#define HYP_CPU_CURRENT_VCPU	36	/* the vCPU loaded on this CPU, or 0 */
+#define HYP_CPU_HOST_HCR	40	/* Hyp controls as the host had them */
+#define HYP_CPU_HOST_HSTR	44
+#define HYP_CPU_HOST_HCPTR	48
+#define HYP_CPU_HOST_CNTHCTL	52
+#define HYP_CPU_HOST_HDCR	56
+#define HYP_CPU_HOST_CNTVOFF	64	/* 64-bit */
+#define HYP_CPU_HOST_CTXT	72	/* the host's CPU context (CTXT_*) */
+#define HYP_CPU_DATA_SIZE	(HYP_CPU_HOST_CTXT + CTXT_SIZE)
 
 #define HYP_CPU_PAGE_SIZE	4096
+
+/*
+ * A CPU context: what the world switch saves and restores for the host and
+ * for a guest alike. It starts with the layout of struct kvm_regs (uapi), so
+ * KVM_GET_REGS and the ONE_REG core registers read it directly: usr_regs
+ * (r0-r12, sp, lr, pc, cpsr, ORIG_r0), then sp/lr/spsr of SVC, ABT, UND and
+ * IRQ mode, then r8-r12/sp/lr/spsr of FIQ mode. The CP15 state of PL1 and the
+ * virtual timer follow.
+ */
+#define CTXT_R0			0
+#define CTXT_R12		48
+#define CTXT_SP_USR		52
+#define CTXT_LR_USR		56
+#define CTXT_PC			60
+#define CTXT_CPSR		64
+#define CTXT_SVC		72	/* sp, lr, spsr */
+#define CTXT_ABT		84
+#define CTXT_UND		96
+#define CTXT_IRQ		108
+#define CTXT_FIQ		120	/* r8-r12, sp, lr, spsr */
+#define CTXT_CSSELR		152
+#define CTXT_SCTLR		156
+#define CTXT_CPACR		160
+#define CTXT_TTBCR		164
+#define CTXT_DACR		168
+#define CTXT_DFSR		172
+#define CTXT_IFSR		176
+#define CTXT_ADFSR		180
+#define CTXT_AIFSR		184
+#define CTXT_DFAR		188
+#define CTXT_IFAR		192
+#define CTXT_PRRR		196	/* MAIR0 with LPAE */
+#define CTXT_NMRR		200	/* MAIR1 with LPAE */
+#define CTXT_AMAIR0		204
+#define CTXT_AMAIR1		208
+#define CTXT_VBAR		212
+#define CTXT_CONTEXTIDR		216
+#define CTXT_TPIDRURW		220
+#define CTXT_TPIDRURO		224
+#define CTXT_TPIDRPRW		228
+#define CTXT_CNTKCTL		232
+#define CTXT_TTBR0		240	/* 64-bit */
+#define CTXT_TTBR1		248	/* 64-bit */
+#define CTXT_PAR		256	/* 64-bit */
+#define CTXT_CNTV_CTL		264
+#define CTXT_CNTV_CVAL		272	/* 64-bit */
+#define CTXT_VPIDR		280	/* what MIDR reads at PL1 */
+#define CTXT_VMPIDR		284	/* what MPIDR reads at PL1 */
+#define CTXT_SIZE		288
+
+/*
+ * A vCPU as Hyp sees it: its context, the traps and stage 2 to enter it
+ * with, and the syndrome of its last exit.
+ */
+#define VCPU_CTXT		0
+#define VCPU_HCR		(CTXT_SIZE + 0)
+#define VCPU_HSTR		(CTXT_SIZE + 4)
+#define VCPU_HCPTR		(CTXT_SIZE + 8)
+#define VCPU_CNTHCTL		(CTXT_SIZE + 12)
+#define VCPU_HDCR		(CTXT_SIZE + 16)	/* traps; HPMN comes from the host */
+#define VCPU_VTTBR		(CTXT_SIZE + 24)	/* 64-bit */
+#define VCPU_CNTVOFF		(CTXT_SIZE + 32)	/* 64-bit */
+#define VCPU_HSR		(CTXT_SIZE + 40)
+#define VCPU_HDFAR		(CTXT_SIZE + 44)
+#define VCPU_HIFAR		(CTXT_SIZE + 48)
+#define VCPU_HPFAR		(CTXT_SIZE + 52)
+#define VCPU_SIZE		(CTXT_SIZE + 56)
+
+/* VTCR for every guest: 40-bit IPA (T0SZ = -8), walks start at level 1. */
+#define HYP_VTCR_MASK		0x00003fdf
+#define HYP_VTCR		0x00003558
 
 /*
  * Memory attributes of Hyp's mappings: AttrIndx values of its descriptors,
@@ -74,6 +162,14 @@ struct kvm32_hyp_cpu {
 	u32 panic_elr;
 	u32 panic_hdfar;
 	u32 panic_vector;
+	u32 current_vcpu;	/* Hyp address of the loaded vCPU, or 0 */
+	u32 host_hcr;
+	u32 host_hstr;
+	u32 host_hcptr;
+	u32 host_cnthctl;
+	u32 host_hdcr;
+	u64 host_cntvoff;
+	u64 host_ctxt[CTXT_SIZE / 8];	/* Hyp's business only */
 };
 #endif /* __ASSEMBLY__ */
 

@@ -32,9 +32,9 @@ ENTRY(kvm32_hyp_vectors)
 	b	hyp_vec_hvc			@ 0x08: hvc/svc executed in Hyp
 	b	hyp_vec_pabt			@ 0x0c: prefetch abort in Hyp
 	b	hyp_vec_dabt			@ 0x10: data abort in Hyp
-	b	hyp_trap			@ 0x14: trap from the host
-	b	hyp_vec_irq			@ 0x18
-	b	hyp_vec_fiq			@ 0x1c
+	b	hyp_vec_trap			@ 0x14: trap from the host or a guest
+	b	hyp_vec_irq			@ 0x18: IRQ while a guest runs
+	b	hyp_vec_fiq			@ 0x1c: FIQ while a guest runs
 ENDPROC(kvm32_hyp_vectors)
 
 hyp_vec_reset:	mov	r0, #0x00
@@ -47,17 +47,18 @@ hyp_vec_pabt:	mov	r0, #0x0c
 		b	hyp_panic
 hyp_vec_dabt:	mov	r0, #0x10
 		b	hyp_panic
-hyp_vec_irq:	mov	r0, #0x18
+	.globl	hyp_host_irq, hyp_host_fiq, hyp_host_trap
+hyp_host_irq:	mov	r0, #0x18		@ IRQs reach Hyp only while a guest runs
 		b	hyp_panic
-hyp_vec_fiq:	mov	r0, #0x1c
+hyp_host_fiq:	mov	r0, #0x1c
 		b	hyp_panic
 
 /*
  * A trap from the host: its "hvc #0", with r0 = call number, r1-r3 =
- * arguments. The stack is empty here (every call returns with it balanced).
+ * arguments. hyp_vec_trap (hyp_switch.S) has pushed the host's r12 and
+ * LR_usr on the otherwise empty stack (every call returns it balanced).
  */
-hyp_trap:
-	push	{r12, lr}			@ host's r12 and LR_usr
+hyp_host_trap:
 	mrc	p15, 4, r12, c5, c2, 0		@ HSR
 	lsr	r12, r12, #HSR_EC_SHIFT
 	cmp	r12, #HSR_EC_HVC
@@ -100,12 +101,28 @@ hyp_call_table:					@ indexed by call number - HYP_CALL_BASE
 	.word	hyp_reset			@ HYP_CALL_RESET
 	.word	hyp_read			@ HYP_CALL_READ
 	.word	hyp_write			@ HYP_CALL_WRITE
+	.word	hyp_run				@ HYP_CALL_RUN (hyp_switch.S)
+	.word	hyp_flush_vmid			@ HYP_CALL_FLUSH_VMID (hyp_switch.S)
+	.word	hyp_flush_all_vmids		@ HYP_CALL_FLUSH_ALL_VMIDS (hyp_switch.S)
+	.word	hyp_flush_hyp_tlb		@ HYP_CALL_FLUSH_HYP_TLB
 
 /* u32 hyp_ping(u32 token): proves that this code answered, on this CPU. */
 hyp_ping:
 	movw	r1, #:lower16:HYP_PING_REPLY(0)
 	movt	r1, #:upper16:HYP_PING_REPLY(0)
 	eor	r0, r0, r1
+	bx	lr
+
+/*
+ * After the kernel changed Hyp's own tables: drop every Hyp TLB entry (and
+ * cached walk) on every CPU, before freed table or data pages are reused.
+ */
+hyp_flush_hyp_tlb:
+	dsb	ishst				@ the table writes first
+	mcr	p15, 4, r0, c8, c3, 0		@ TLBIALLHIS
+	dsb	ish
+	isb
+	mov	r0, #0
 	bx	lr
 
 /* u32 hyp_read(const u32 *addr), void hyp_write(u32 *addr, u32 word) */
@@ -123,7 +140,7 @@ hyp_write:
  * there in Hyp mode with the MMU off, as the stub would.
  */
 hyp_reset:
-	pop	{r12, lr}			@ pushed by hyp_trap: we never return there
+	pop	{r12, lr}			@ pushed by hyp_vec_trap: we never return there
 	mov	r2, #0
 	b	hyp_goto_reset
 hyp_soft_restart:
@@ -153,7 +170,7 @@ hyp_panic:
 	str	r0, [r1, #HYP_CPU_PANIC_HDFAR]
 
 	add	sp, r1, #HYP_CPU_PAGE_SIZE
-	ldr	lr, [sp, #-4]			@ host's LR_usr, as hyp_trap pushed it
+	ldr	lr, [sp, #-4]			@ host's LR_usr, as hyp_vec_trap pushed it
 	ldr	r0, [r1, #HYP_CPU_HOST_ELR]
 	msr	ELR_hyp, r0
 	ldr	r0, [r1, #HYP_CPU_HOST_SPSR]
@@ -167,6 +184,12 @@ ENTRY(kvm32_hyp_init_continue)
 	mcr	p15, 4, r6, c13, c0, 2		@ HTPIDR
 	str	r8, [r6, #HYP_CPU_STUB_HVBAR]
 	str	r9, [r6, #HYP_CPU_STUB_HSCTLR]
+	mrc	p15, 4, r0, c2, c1, 2		@ VTCR, the same for every guest,
+	ldr	r1, =HYP_VTCR_MASK		@ keeping its reserved bits
+	bic	r0, r0, r1
+	ldr	r1, =HYP_VTCR
+	orr	r0, r0, r1
+	mcr	p15, 4, r0, c2, c1, 2
 	mcr	p15, 4, r5, c12, c0, 0		@ HVBAR: kvm32's vectors from now on
 	isb
 	mov	r0, #0

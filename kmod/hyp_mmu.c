@@ -21,6 +21,7 @@
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
@@ -29,7 +30,7 @@
 
 #include "hyp_call.h"
 #include "hyp_mmu.h"
-#include "hyp_pgtable.h"
+#include "lpae_pgtable.h"
 
 static_assert(offsetof(struct kvm32_hyp_cpu, stub_hvbar) == HYP_CPU_STUB_HVBAR);
 static_assert(offsetof(struct kvm32_hyp_cpu, stub_hsctlr) == HYP_CPU_STUB_HSCTLR);
@@ -41,26 +42,42 @@ static_assert(offsetof(struct kvm32_hyp_cpu, panic_elr) == HYP_CPU_PANIC_ELR);
 static_assert(offsetof(struct kvm32_hyp_cpu, panic_hdfar) == HYP_CPU_PANIC_HDFAR);
 static_assert(offsetof(struct kvm32_hyp_cpu, panic_vector) == HYP_CPU_PANIC_VECTOR);
 static_assert(sizeof(struct kvm32_hyp_cpu) == HYP_CPU_DATA_SIZE);
-static_assert(HYP_CPU_PAGE_SIZE == PAGE_SIZE && HYP_PAGE_SIZE == PAGE_SIZE);
+static_assert(HYP_CPU_PAGE_SIZE == PAGE_SIZE && LPAE_PAGE_SIZE == PAGE_SIZE);
 
-static struct hyp_pgtable hyp_pgt;
+static struct lpae_pgtable hyp_pgt;
 static void *trampoline;		/* kernel address of the trampoline page */
 static phys_addr_t trampoline_pa;
 static DEFINE_PER_CPU(struct kvm32_hyp_cpu *, hyp_cpu_page);
 
 /* Tables come from lowmem: the kernel writes them, Hyp's walker reads them by PA. */
-static void *table_alloc(void *ctx, u64 *pa)
+static void *table_alloc(void *ctx, unsigned int order, u64 *pa)
 {
-	void *table = (void *)get_zeroed_page(GFP_KERNEL);
+	/* The buddy allocator aligns a block to its size, as the walker needs. */
+	void *table = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, order);
 
 	if (table)
 		*pa = virt_to_phys(table);
 	return table;
 }
 
-static void table_free(void *ctx, void *table, u64 pa)
+/*
+ * While Hyp runs, a freed table may still be cached by a walk on some CPU:
+ * kvm32_hyp_unmap() sets this list so frees wait until after the TLB flush.
+ */
+static struct list_head *deferred_frees;
+/* Serialises changes to Hyp's tables after load. */
+static DEFINE_MUTEX(hyp_map_lock);
+
+static void table_free(void *ctx, void *table, unsigned int order, u64 pa)
 {
-	free_page((unsigned long)table);
+	if (deferred_frees) {
+		struct page *page = virt_to_page(table);
+
+		set_page_private(page, order);
+		list_add(&page->lru, deferred_frees);
+		return;
+	}
+	free_pages((unsigned long)table, order);
 }
 
 static void *table_va(void *ctx, u64 pa)
@@ -68,7 +85,7 @@ static void *table_va(void *ctx, u64 pa)
 	return phys_to_virt(pa);
 }
 
-static const struct hyp_pgtable_ops table_ops = {
+static const struct lpae_pgtable_ops table_ops = {
 	.alloc_table = table_alloc,
 	.free_table = table_free,
 	.table_va = table_va,
@@ -90,7 +107,7 @@ static int kernel_page_pa(const void *va, u64 *pa)
 	return 0;
 }
 
-static int map_kernel_range(const void *start, const void *end, enum hyp_prot prot)
+static int map_kernel_range(const void *start, const void *end, enum lpae_prot prot)
 {
 	const char *va;
 	u64 pa;
@@ -99,8 +116,8 @@ static int map_kernel_range(const void *start, const void *end, enum hyp_prot pr
 	for (va = start; va < (const char *)end; va += PAGE_SIZE) {
 		ret = kernel_page_pa(va, &pa);
 		if (!ret)
-			ret = hyp_pgtable_map(&hyp_pgt, (unsigned long)va, pa,
-					      PAGE_SIZE, prot);
+			ret = lpae_pgtable_map(&hyp_pgt, (unsigned long)va, pa,
+					       PAGE_SIZE, prot, 0);
 		if (ret) {
 			pr_err("cannot map %p for Hyp mode (%d)\n", va, ret);
 			return ret;
@@ -154,8 +171,8 @@ static int setup_trampoline(void)
 	__cpuc_flush_dcache_area(trampoline, PAGE_SIZE);
 	kvm32_icache_inval_all();
 
-	ret = hyp_pgtable_map(&hyp_pgt, trampoline_pa, trampoline_pa, PAGE_SIZE,
-			      HYP_PROT_RX);
+	ret = lpae_pgtable_map(&hyp_pgt, trampoline_pa, trampoline_pa, PAGE_SIZE,
+			       LPAE_PROT_RX, 0);
 	if (ret == -EEXIST)
 		pr_err("the Hyp trampoline's physical address %pa collides with Hyp's other mappings\n",
 		       &trampoline_pa);
@@ -173,7 +190,7 @@ static int setup_cpu_pages(void)
 		if (!data)
 			return -ENOMEM;
 		per_cpu(hyp_cpu_page, cpu) = data;
-		ret = map_kernel_range(data, (char *)data + PAGE_SIZE, HYP_PROT_RW);
+		ret = map_kernel_range(data, (char *)data + PAGE_SIZE, LPAE_PROT_RW);
 		if (ret)
 			return ret;
 	}
@@ -187,10 +204,10 @@ int kvm32_hyp_mmu_init(void)
 	ret = check_hyp_layout();
 	if (ret)
 		return ret;
-	ret = hyp_pgtable_init(&hyp_pgt, &table_ops);
+	ret = lpae_pgtable_init(&hyp_pgt, LPAE_HYP, &table_ops);
 	if (ret)
 		return ret;
-	ret = map_kernel_range(kvm32_hyp_text_start, kvm32_hyp_text_end, HYP_PROT_RX);
+	ret = map_kernel_range(kvm32_hyp_text_start, kvm32_hyp_text_end, LPAE_PROT_RX);
 	if (!ret)
 		ret = setup_trampoline();
 	if (!ret)
@@ -205,7 +222,7 @@ void kvm32_hyp_mmu_exit(void)
 	unsigned int cpu;
 
 	if (hyp_pgt.root)
-		hyp_pgtable_destroy(&hyp_pgt);
+		lpae_pgtable_destroy(&hyp_pgt);
 	memset(&hyp_pgt, 0, sizeof(hyp_pgt));
 	free_page((unsigned long)trampoline);
 	trampoline = NULL;
@@ -213,6 +230,48 @@ void kvm32_hyp_mmu_exit(void)
 		free_page((unsigned long)per_cpu(hyp_cpu_page, cpu));
 		per_cpu(hyp_cpu_page, cpu) = NULL;
 	}
+}
+
+/* Drops stale Hyp translations on every CPU (TLBIALLHIS in Hyp). */
+static void flush_hyp_tlb(void)
+{
+	preempt_disable();
+	kvm32_hyp_call(HYP_CALL_FLUSH_HYP_TLB, 0, 0, 0);
+	preempt_enable();
+}
+
+int kvm32_hyp_map(void *va, size_t size)
+{
+	int ret;
+
+	mutex_lock(&hyp_map_lock);
+	ret = map_kernel_range(va, (char *)va + size, LPAE_PROT_RW);
+	if (ret)
+		lpae_pgtable_unmap(&hyp_pgt, (unsigned long)va, size);
+	/*
+	 * The new entries were invalid before, so no CPU can hold them; but a
+	 * speculative walk may have caught a descriptor half-written (two
+	 * 32-bit stores), so make every CPU forget what it saw.
+	 */
+	flush_hyp_tlb();
+	mutex_unlock(&hyp_map_lock);
+	return ret;
+}
+
+void kvm32_hyp_unmap(void *va, size_t size)
+{
+	LIST_HEAD(frees);
+	struct page *page, *next;
+
+	mutex_lock(&hyp_map_lock);
+	deferred_frees = &frees;
+	lpae_pgtable_unmap(&hyp_pgt, (unsigned long)va, size);
+	deferred_frees = NULL;
+	flush_hyp_tlb();
+	mutex_unlock(&hyp_map_lock);
+	/* Only now can no CPU reach the tables through a cached walk. */
+	list_for_each_entry_safe(page, next, &frees, lru)
+		__free_pages(page, page_private(page));
 }
 
 u64 kvm32_hyp_httbr(void)
@@ -232,5 +291,5 @@ struct kvm32_hyp_cpu *kvm32_hyp_cpu_data(unsigned int cpu)
 
 unsigned long kvm32_hyp_mem_bytes(void)
 {
-	return (hyp_pgt.nr_tables + 1 + num_possible_cpus()) * PAGE_SIZE;
+	return (hyp_pgt.nr_pages + 1 + num_possible_cpus()) * PAGE_SIZE;
 }

@@ -13,6 +13,14 @@
 int kvm32_hyp_mmu_init(void);
 void kvm32_hyp_mmu_exit(void);
 
+/*
+ * Maps kernel pages [va, va + size) read-write, execute-never into Hyp at the
+ * same address (for a VM's or vCPU's state), or removes them again; both
+ * after load, while Hyp runs on every CPU. Returns 0 or a negative errno.
+ */
+int kvm32_hyp_map(void *va, size_t size);
+void kvm32_hyp_unmap(void *va, size_t size);
+
 /* What HTTBR must hold. */
 u64 kvm32_hyp_httbr(void);
 /* The identity-mapped (physical == Hyp) address of a symbol of hyp_init.S. */

@@ -10,20 +10,13 @@
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 
+#include "caps.h"
 #include "kvm_dev.h"
+#include "vm.h"
 
 static char *devname = "kvm";
 module_param(devname, charp, 0444);
 MODULE_PARM_DESC(devname, "Name of the device under /dev (default kvm), for hosts that have one already");
-
-/*
- * KVM_CHECK_EXTENSION: 0 means "not supported". Capabilities are answered
- * yes here only once the feature behind them works.
- */
-static long check_extension(unsigned long cap)
-{
-	return 0;
-}
 
 static long kvm32_dev_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
@@ -31,7 +24,9 @@ static long kvm32_dev_ioctl(struct file *file, unsigned int ioctl, unsigned long
 	case KVM_GET_API_VERSION:
 		return arg ? -EINVAL : KVM_API_VERSION;
 	case KVM_CHECK_EXTENSION:
-		return check_extension(arg);
+		return kvm32_check_extension(NULL, arg);
+	case KVM_CREATE_VM:
+		return kvm32_vm_create(arg);
 	case KVM_GET_VCPU_MMAP_SIZE:
 		/* struct kvm_run only: no coalesced-MMIO ring page. */
 		return arg ? -EINVAL : PAGE_SIZE;

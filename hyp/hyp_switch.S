@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The world switch: from the host into a guest, and back on the guest's
+ * next trap or interrupt.
+ *
+ * HYP_CALL_RUN enters hyp_run from the host's hvc. hyp_run saves the host's
+ * PL1 state (banked registers of every mode, CP15, the Hyp controls) in this
+ * CPU's Hyp data, loads the vCPU's and erets into the guest, leaving its own
+ * frame on the Hyp stack and the vCPU in HYP_CPU_CURRENT_VCPU. The guest's
+ * next exception to Hyp mode arrives at a vector, which sees the loaded vCPU
+ * and goes to guest_exit: it saves the guest, restores the host, and returns
+ * from hyp_run with HYP_EXIT_*, so the host's hvc completes.
+ *
+ * Every state group is saved and restored by one macro used for host and
+ * guest alike, on the shared context layout CTXT_* of hyp_abi.h.
+ */
+#include <linux/linkage.h>
+#include <asm/assembler.h>
+
+#include "hyp_abi.h"
+
+	.arch_extension virt
+
+#define HDCR_HPMN_MASK	0x1f
+
+/* sp_usr and the banked registers of SVC, ABT, UND, IRQ and FIQ. Clobbers r3-r11. */
+.macro save_banked base
+	mrs	r3, SP_usr
+	str	r3, [\base, #CTXT_SP_USR]
+	mrs	r3, SP_svc
+	mrs	r4, LR_svc
+	mrs	r5, SPSR_svc
+	mrs	r6, SP_abt
+	mrs	r7, LR_abt
+	mrs	r8, SPSR_abt
+	add	r11, \base, #CTXT_SVC
+	stm	r11, {r3-r8}			@ CTXT_SVC, CTXT_ABT
+	mrs	r3, SP_und
+	mrs	r4, LR_und
+	mrs	r5, SPSR_und
+	mrs	r6, SP_irq
+	mrs	r7, LR_irq
+	mrs	r8, SPSR_irq
+	add	r11, \base, #CTXT_UND
+	stm	r11, {r3-r8}			@ CTXT_UND, CTXT_IRQ
+	mrs	r3, r8_fiq
+	mrs	r4, r9_fiq
+	mrs	r5, r10_fiq
+	mrs	r6, r11_fiq
+	mrs	r7, r12_fiq
+	mrs	r8, SP_fiq
+	mrs	r9, LR_fiq
+	mrs	r10, SPSR_fiq
+	add	r11, \base, #CTXT_FIQ
+	stm	r11, {r3-r10}
+.endm
+
+.macro restore_banked base
+	ldr	r3, [\base, #CTXT_SP_USR]
+	msr	SP_usr, r3
+	add	r11, \base, #CTXT_SVC
+	ldm	r11, {r3-r8}
+	msr	SP_svc, r3
+	msr	LR_svc, r4
+	msr	SPSR_svc, r5
+	msr	SP_abt, r6
+	msr	LR_abt, r7
+	msr	SPSR_abt, r8
+	add	r11, \base, #CTXT_UND
+	ldm	r11, {r3-r8}
+	msr	SP_und, r3
+	msr	LR_und, r4
+	msr	SPSR_und, r5
+	msr	SP_irq, r6
+	msr	LR_irq, r7
+	msr	SPSR_irq, r8
+	add	r11, \base, #CTXT_FIQ
+	ldm	r11, {r3-r10}
+	msr	r8_fiq, r3
+	msr	r9_fiq, r4
+	msr	r10_fiq, r5
+	msr	r11_fiq, r6
+	msr	r12_fiq, r7
+	msr	SP_fiq, r8
+	msr	LR_fiq, r9
+	msr	SPSR_fiq, r10
+.endm
+
+/* The PL1 CP15 state a guest may change. Clobbers r3-r11. */
+.macro save_cp15 base
+	mrc	p15, 2, r3, c0, c0, 0		@ CSSELR
+	mrc	p15, 0, r4, c1, c0, 0		@ SCTLR
+	mrc	p15, 0, r5, c1, c0, 2		@ CPACR
+	mrc	p15, 0, r6, c2, c0, 2		@ TTBCR
+	mrc	p15, 0, r7, c3, c0, 0		@ DACR
+	mrc	p15, 0, r8, c5, c0, 0		@ DFSR
+	mrc	p15, 0, r9, c5, c0, 1		@ IFSR
+	mrc	p15, 0, r10, c5, c1, 0		@ ADFSR
+	add	r11, \base, #CTXT_CSSELR
+	stm	r11, {r3-r10}
+	mrc	p15, 0, r3, c5, c1, 1		@ AIFSR
+	mrc	p15, 0, r4, c6, c0, 0		@ DFAR
+	mrc	p15, 0, r5, c6, c0, 2		@ IFAR
+	mrc	p15, 0, r6, c10, c2, 0		@ PRRR / MAIR0
+	mrc	p15, 0, r7, c10, c2, 1		@ NMRR / MAIR1
+	mrc	p15, 0, r8, c10, c3, 0		@ AMAIR0
+	mrc	p15, 0, r9, c10, c3, 1		@ AMAIR1
+	mrc	p15, 0, r10, c12, c0, 0		@ VBAR
+	add	r11, \base, #CTXT_AIFSR
+	stm	r11, {r3-r10}
+	mrc	p15, 0, r3, c13, c0, 1		@ CONTEXTIDR
+	mrc	p15, 0, r4, c13, c0, 2		@ TPIDRURW
+	mrc	p15, 0, r5, c13, c0, 3		@ TPIDRURO
+	mrc	p15, 0, r6, c13, c0, 4		@ TPIDRPRW
+	mrc	p15, 0, r7, c14, c1, 0		@ CNTKCTL
+	add	r11, \base, #CTXT_CONTEXTIDR
+	stm	r11, {r3-r7}
+	mrrc	p15, 0, r3, r4, c2		@ TTBR0
+	mrrc	p15, 1, r5, r6, c2		@ TTBR1
+	mrrc	p15, 0, r7, r8, c7		@ PAR
+	add	r11, \base, #CTXT_TTBR0
+	stm	r11, {r3-r8}
+.endm
+
+.macro restore_cp15 base
+	add	r11, \base, #CTXT_CSSELR
+	ldm	r11, {r3-r10}
+	mcr	p15, 2, r3, c0, c0, 0		@ CSSELR
+	mcr	p15, 0, r4, c1, c0, 0		@ SCTLR
+	mcr	p15, 0, r5, c1, c0, 2		@ CPACR
+	mcr	p15, 0, r6, c2, c0, 2		@ TTBCR
+	mcr	p15, 0, r7, c3, c0, 0		@ DACR
+	mcr	p15, 0, r8, c5, c0, 0		@ DFSR
+	mcr	p15, 0, r9, c5, c0, 1		@ IFSR
+	mcr	p15, 0, r10, c5, c1, 0		@ ADFSR
+	add	r11, \base, #CTXT_AIFSR
+	ldm	r11, {r3-r10}
+	mcr	p15, 0, r3, c5, c1, 1		@ AIFSR
+	mcr	p15, 0, r4, c6, c0, 0		@ DFAR
+	mcr	p15, 0, r5, c6, c0, 2		@ IFAR
+	mcr	p15, 0, r6, c10, c2, 0		@ PRRR / MAIR0
+	mcr	p15, 0, r7, c10, c2, 1		@ NMRR / MAIR1
+	mcr	p15, 0, r8, c10, c3, 0		@ AMAIR0
+	mcr	p15, 0, r9, c10, c3, 1		@ AMAIR1
+	mcr	p15, 0, r10, c12, c0, 0		@ VBAR
+	add	r11, \base, #CTXT_CONTEXTIDR
+	ldm	r11, {r3-r7}
+	mcr	p15, 0, r3, c13, c0, 1		@ CONTEXTIDR
+	mcr	p15, 0, r4, c13, c0, 2		@ TPIDRURW
+	mcr	p15, 0, r5, c13, c0, 3		@ TPIDRURO
+	mcr	p15, 0, r6, c13, c0, 4		@ TPIDRPRW
+	mcr	p15, 0, r7, c14, c1, 0		@ CNTKCTL
+	add	r11, \base, #CTXT_TTBR0
+	ldm	r11, {r3-r8}
+	mcrr	p15, 0, r3, r4, c2		@ TTBR0
+	mcrr	p15, 1, r5, r6, c2		@ TTBR1
+	mcrr	p15, 0, r7, r8, c7		@ PAR
+.endm
+
+	.section .hyp.text, "ax"
+
+/* u32 hyp_run(struct vcpu *vcpu): see the top of this file. */
+ENTRY(hyp_run)
+	push	{r4-r11, lr}
+	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR: this CPU's Hyp data
+	str	r0, [r1, #HYP_CPU_CURRENT_VCPU]
+
+	/* The host's state. */
+	add	r2, r1, #HYP_CPU_HOST_CTXT
+	save_banked r2
+	save_cp15 r2
+	mrc	p15, 4, r3, c0, c0, 0		@ VPIDR
+	mrc	p15, 4, r4, c0, c0, 5		@ VMPIDR
+	str	r3, [r2, #CTXT_VPIDR]
+	str	r4, [r2, #CTXT_VMPIDR]
+	mrc	p15, 4, r3, c1, c1, 0		@ HCR
+	mrc	p15, 4, r4, c1, c1, 3		@ HSTR
+	mrc	p15, 4, r5, c1, c1, 2		@ HCPTR
+	mrc	p15, 4, r6, c14, c1, 0		@ CNTHCTL
+	mrc	p15, 4, r7, c1, c1, 1		@ HDCR
+	add	r9, r1, #HYP_CPU_HOST_HCR
+	stm	r9, {r3-r7}
+	mrrc	p15, 4, r3, r4, c14		@ CNTVOFF
+	str	r3, [r1, #HYP_CPU_HOST_CNTVOFF]
+	str	r4, [r1, #HYP_CPU_HOST_CNTVOFF + 4]
+	and	r12, r7, #HDCR_HPMN_MASK	@ the host's PMU counter split stays
+
+	/* The guest's. */
+	restore_cp15 r0
+	restore_banked r0
+	ldr	r3, [r0, #CTXT_VPIDR]
+	ldr	r4, [r0, #CTXT_VMPIDR]
+	mcr	p15, 4, r3, c0, c0, 0		@ VPIDR
+	mcr	p15, 4, r4, c0, c0, 5		@ VMPIDR
+	add	r9, r0, #VCPU_HCR
+	ldm	r9, {r3-r7}
+	mcr	p15, 4, r3, c1, c1, 0		@ HCR: the guest's traps and routing
+	mcr	p15, 4, r4, c1, c1, 3		@ HSTR
+	mcr	p15, 4, r5, c1, c1, 2		@ HCPTR
+	mcr	p15, 4, r6, c14, c1, 0		@ CNTHCTL
+	orr	r7, r7, r12
+	mcr	p15, 4, r7, c1, c1, 1		@ HDCR: PMU and debug traps
+	ldr	r3, [r0, #VCPU_VTTBR]
+	ldr	r4, [r0, #VCPU_VTTBR + 4]
+	mcrr	p15, 6, r3, r4, c2		@ VTTBR: the VM's VMID and stage 2
+	ldr	r3, [r0, #VCPU_CNTVOFF]
+	ldr	r4, [r0, #VCPU_CNTVOFF + 4]
+	mcrr	p15, 4, r3, r4, c14		@ CNTVOFF
+	ldr	r3, [r0, #CTXT_CNTV_CVAL]
+	ldr	r4, [r0, #CTXT_CNTV_CVAL + 4]
+	mcrr	p15, 3, r3, r4, c14		@ CNTV_CVAL before enabling it
+	ldr	r3, [r0, #CTXT_CNTV_CTL]
+	mcr	p15, 0, r3, c14, c3, 1		@ CNTV_CTL
+	ldr	r3, [r0, #CTXT_PC]
+	msr	ELR_hyp, r3
+	ldr	r3, [r0, #CTXT_CPSR]
+	msr	spsr_cxsf, r3
+	ldr	lr, [r0, #CTXT_LR_USR]		@ LR_usr: our return address is on the stack
+	ldm	r0, {r0-r12}			@ r0 last: it is the base
+	eret
+ENDPROC(hyp_run)
+
+/*
+ * From a vector, with the guest's r0-r11 saved, its r12 and LR_usr on the
+ * stack, r12 = the vCPU and r0 = HYP_EXIT_*.
+ */
+guest_exit:
+	pop	{r1, r2}
+	str	r1, [r12, #CTXT_R12]
+	str	r2, [r12, #CTXT_LR_USR]
+	mrs	r1, ELR_hyp
+	str	r1, [r12, #CTXT_PC]
+	mrs	r1, spsr
+	str	r1, [r12, #CTXT_CPSR]
+	mrc	p15, 4, r1, c5, c2, 0		@ HSR
+	mrc	p15, 4, r2, c6, c0, 0		@ HDFAR
+	mrc	p15, 4, r3, c6, c0, 2		@ HIFAR
+	mrc	p15, 4, r4, c6, c0, 4		@ HPFAR
+	add	r5, r12, #VCPU_HSR
+	stm	r5, {r1-r4}
+	save_banked r12
+	save_cp15 r12
+	mrc	p15, 0, r3, c14, c3, 1		@ CNTV_CTL
+	mrrc	p15, 3, r4, r5, c14		@ CNTV_CVAL
+	str	r3, [r12, #CTXT_CNTV_CTL]
+	str	r4, [r12, #CTXT_CNTV_CVAL]
+	str	r5, [r12, #CTXT_CNTV_CVAL + 4]
+	mov	r3, #0
+	mcr	p15, 0, r3, c14, c3, 1		@ the guest's timer stays quiet in the host
+
+	/* The host's state again. */
+	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR
+	add	r2, r1, #HYP_CPU_HOST_CTXT
+	restore_cp15 r2
+	restore_banked r2
+	ldr	r3, [r2, #CTXT_VPIDR]
+	ldr	r4, [r2, #CTXT_VMPIDR]
+	mcr	p15, 4, r3, c0, c0, 0		@ VPIDR
+	mcr	p15, 4, r4, c0, c0, 5		@ VMPIDR
+	add	r9, r1, #HYP_CPU_HOST_HCR
+	ldm	r9, {r3-r7}
+	mcr	p15, 4, r3, c1, c1, 0		@ HCR
+	mcr	p15, 4, r4, c1, c1, 3		@ HSTR
+	mcr	p15, 4, r5, c1, c1, 2		@ HCPTR
+	mcr	p15, 4, r6, c14, c1, 0		@ CNTHCTL
+	mcr	p15, 4, r7, c1, c1, 1		@ HDCR
+	ldr	r3, [r1, #HYP_CPU_HOST_CNTVOFF]
+	ldr	r4, [r1, #HYP_CPU_HOST_CNTVOFF + 4]
+	mcrr	p15, 4, r3, r4, c14		@ CNTVOFF
+	mov	r3, #0
+	mov	r4, #0
+	mcrr	p15, 6, r3, r4, c2		@ VTTBR: no VM
+	str	r3, [r1, #HYP_CPU_CURRENT_VCPU]
+	ldr	r3, [r1, #HYP_CPU_HOST_ELR]	@ the host's hvc, saved by hyp_host_trap
+	msr	ELR_hyp, r3
+	ldr	r3, [r1, #HYP_CPU_HOST_SPSR]
+	msr	spsr_cxsf, r3
+	pop	{r4-r11, lr}			@ hyp_run's frame
+	bx	lr				@ into hyp_host_trap, which erets to the host
+
+/*
+ * void hyp_flush_vmid(u32 vttbr_lo, u32 vttbr_hi): invalidates every TLB
+ * entry of a VM on every CPU, after its stage 2 lost a mapping or before its
+ * VMID is reused. TLBIALLIS in Hyp mode acts on the VMID in VTTBR.
+ */
+ENTRY(hyp_flush_vmid)
+	dsb	ishst				@ the stage-2 table writes first
+	mcrr	p15, 6, r0, r1, c2		@ VTTBR
+	isb
+	mcr	p15, 0, r0, c8, c3, 0		@ TLBIALLIS
+	dsb	ish
+	isb
+	mov	r0, #0
+	mov	r1, #0
+	mcrr	p15, 6, r0, r1, c2		@ VTTBR: no VM
+	isb
+	mov	r0, #0
+	bx	lr
+ENDPROC(hyp_flush_vmid)
+
+/*
+ * void hyp_flush_all_vmids(void): invalidates the guest TLB entries of every
+ * VMID on every CPU, when VMIDs are about to be given out again.
+ */
+ENTRY(hyp_flush_all_vmids)
+	dsb	ishst
+	mcr	p15, 4, r0, c8, c3, 4		@ TLBIALLNSNHIS
+	dsb	ish
+	isb
+	mov	r0, #0
+	bx	lr
+ENDPROC(hyp_flush_all_vmids)
+
+/*
+ * A vector taken while a vCPU may be loaded: if one is, this is the guest's
+ * exit; otherwise continue at \host with the host's r12 and LR_usr pushed.
+ */
+.macro guest_vector exit_code, host
+	push	{r12, lr}
+	mrc	p15, 4, r12, c13, c0, 2		@ HTPIDR
+	ldr	r12, [r12, #HYP_CPU_CURRENT_VCPU]
+	cmp	r12, #0
+	beq	\host
+	stm	r12, {r0-r11}
+	mov	r0, #\exit_code
+	b	guest_exit
+.endm
+
+	.globl	hyp_vec_trap, hyp_vec_irq, hyp_vec_fiq
+hyp_vec_trap:	guest_vector HYP_EXIT_TRAP, hyp_host_trap
+hyp_vec_irq:	guest_vector HYP_EXIT_IRQ, hyp_host_irq
+hyp_vec_fiq:	guest_vector HYP_EXIT_FIQ, hyp_host_fiq

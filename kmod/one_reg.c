@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KVM_GET_ONE_REG, KVM_SET_ONE_REG and KVM_GET_REG_LIST for the registers
+ * kvm32 keeps for a vCPU (api.rst 4.68, ARM encodings):
+ *
+ *   core  struct kvm_regs as 32-bit words: id = its word index;
+ *   CP15  the registers the world switch keeps, by (opc1, CRn, CRm, opc2)
+ *         or (opc1, CRm) for 64-bit ones; MIDR and MPIDR;
+ *   timer the virtual timer's CTL and CVAL, and its counter CNT (which sets
+ *         the VM's virtual counter offset).
+ *
+ * Unknown ids answer -ENOENT, ids of another architecture -EINVAL, as KVM.
+ */
+#include <linux/kvm.h>
+#include <linux/stddef.h>
+#include <linux/uaccess.h>
+#include <asm/arch_timer.h>
+
+#include "one_reg.h"
+
+#define CORE_WORDS	(sizeof(struct kvm_regs) / sizeof(u32))
+#define ID_CORE(i)	(KVM_REG_ARM | KVM_REG_SIZE_U32 | KVM_REG_ARM_CORE | (i))
+
+struct cp15_reg {
+	u64 id;
+	size_t offset;		/* in struct kvm32_cpu_ctxt */
+	bool read_only;		/* identification: writes must match */
+};
+
+#define R32(op1, crn, crm, op2, field, ro) \
+	{ ARM_CP15_REG32(op1, crn, crm, op2), offsetof(struct kvm32_cpu_ctxt, field), ro }
+#define R64(op1, crm, field) \
+	{ ARM_CP15_REG64(op1, crm), offsetof(struct kvm32_cpu_ctxt, field), false }
+
+static const struct cp15_reg cp15_regs[] = {
+	R32(0, 0, 0, 0, vpidr, true),		/* MIDR */
+	R32(0, 0, 0, 5, vmpidr, false),		/* MPIDR */
+	R32(0, 1, 0, 0, sctlr, false),
+	R32(0, 1, 0, 2, cpacr, false),
+	R32(0, 2, 0, 2, ttbcr, false),
+	R32(0, 3, 0, 0, dacr, false),
+	R32(0, 5, 0, 0, dfsr, false),
+	R32(0, 5, 0, 1, ifsr, false),
+	R32(0, 5, 1, 0, adfsr, false),
+	R32(0, 5, 1, 1, aifsr, false),
+	R32(0, 6, 0, 0, dfar, false),
+	R32(0, 6, 0, 2, ifar, false),
+	R32(0, 10, 2, 0, prrr, false),
+	R32(0, 10, 2, 1, nmrr, false),
+	R32(0, 10, 3, 0, amair0, false),
+	R32(0, 10, 3, 1, amair1, false),
+	R32(0, 12, 0, 0, vbar, false),
+	R32(0, 13, 0, 1, contextidr, false),
+	R32(0, 13, 0, 2, tpidrurw, false),
+	R32(0, 13, 0, 3, tpidruro, false),
+	R32(0, 13, 0, 4, tpidrprw, false),
+	R32(0, 14, 1, 0, cntkctl, false),
+	R32(0, 14, 3, 1, cntv_ctl, false),	/* KVM_REG_ARM_TIMER_CTL */
+	R32(2, 0, 0, 0, csselr, false),
+	R64(0, 2, ttbr0),
+	R64(1, 2, ttbr1),
+	R64(0, 7, par),
+	R64(3, 14, cntv_cval),			/* KVM_REG_ARM_TIMER_CVAL */
+};
+
+#define NR_REGS		(CORE_WORDS + ARRAY_SIZE(cp15_regs) + 1)	/* + TIMER_CNT */
+
+static bool valid_core_cpsr(u32 cpsr)
+{
+	switch (cpsr & MODE_MASK) {
+	case USR_MODE:
+	case FIQ_MODE:
+	case IRQ_MODE:
+	case SVC_MODE:
+	case ABT_MODE:
+	case UND_MODE:
+	case SYSTEM_MODE:
+		return true;
+	default:
+		return false;	/* Hyp and Monitor mode are not the guest's */
+	}
+}
+
+static int core_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, u32 __user *uaddr)
+{
+	u32 *words = (u32 *)&vcpu_ctxt(vcpu)->core;
+	u64 index = id & ~(KVM_REG_ARCH_MASK | KVM_REG_SIZE_MASK | KVM_REG_ARM_CORE);
+	u32 val;
+
+	if (KVM_REG_SIZE(id) != sizeof(u32) || index >= CORE_WORDS)
+		return -ENOENT;
+	if (!set)
+		return put_user(words[index], uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	if (index == KVM_REG_ARM_CORE_REG(usr_regs.ARM_cpsr) && !valid_core_cpsr(val))
+		return -EINVAL;
+	words[index] = val;
+	return 0;
+}
+
+/* The virtual counter: the physical one less the VM's offset. */
+static int timer_cnt(struct kvm32_vcpu *vcpu, bool set, u64 __user *uaddr)
+{
+	struct kvm32_vm *vm = vcpu->vm;
+	u64 val, now = __arch_counter_get_cntpct();
+	unsigned int i;
+
+	if (!set)
+		return put_user(now - vcpu->hyp->cntvoff, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	/* One virtual counter per VM: every vCPU sees the same. */
+	mutex_lock(&vm->lock);
+	vm->cntvoff = now - val;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vm->vcpus[i]->hyp->cntvoff = vm->cntvoff;
+	mutex_unlock(&vm->lock);
+	return 0;
+}
+
+static int cp15_reg(struct kvm32_vcpu *vcpu, const struct cp15_reg *r, bool set,
+		    void __user *uaddr)
+{
+	void *field = (char *)vcpu_ctxt(vcpu) + r->offset;
+	size_t size = KVM_REG_SIZE(r->id);
+	u64 val = 0;
+
+	if (!set)
+		return copy_to_user(uaddr, field, size) ? -EFAULT : 0;
+	if (copy_from_user(&val, uaddr, size))
+		return -EFAULT;
+	if (r->read_only)
+		return memcmp(&val, field, size) ? -EINVAL : 0;
+	memcpy(field, &val, size);
+	return 0;
+}
+
+int kvm32_one_reg(struct kvm32_vcpu *vcpu, bool set, void __user *argp)
+{
+	struct kvm_one_reg reg;
+	unsigned int i;
+
+	if (copy_from_user(&reg, argp, sizeof(reg)))
+		return -EFAULT;
+	if ((reg.id & KVM_REG_ARCH_MASK) != KVM_REG_ARM)
+		return -EINVAL;
+	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE)
+		return core_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
+	if (reg.id == KVM_REG_ARM_TIMER_CNT)
+		return timer_cnt(vcpu, set, u64_to_user_ptr(reg.addr));
+	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
+		if (cp15_regs[i].id == reg.id)
+			return cp15_reg(vcpu, &cp15_regs[i], set, u64_to_user_ptr(reg.addr));
+	return -ENOENT;
+}
+
+int kvm32_reg_list(struct kvm32_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_reg_list __user *user_list = argp;
+	u64 __user *ids = user_list->reg;
+	struct kvm_reg_list list;
+	unsigned int i;
+
+	if (copy_from_user(&list, user_list, sizeof(list)))
+		return -EFAULT;
+	if (put_user((u64)NR_REGS, &user_list->n))
+		return -EFAULT;
+	if (list.n < NR_REGS)
+		return -E2BIG;
+	for (i = 0; i < CORE_WORDS; i++)
+		if (put_user(ID_CORE(i), ids++))
+			return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
+		if (put_user(cp15_regs[i].id, ids++))
+			return -EFAULT;
+	return put_user((u64)KVM_REG_ARM_TIMER_CNT, ids) ? -EFAULT : 0;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KVM32_STAGE2_H
+#define KVM32_STAGE2_H
+
+#include <linux/kvm.h>
+#include <linux/types.h>
+
+#include "vm.h"
+
+int kvm32_stage2_init(struct kvm32_vm *vm);
+/* Unmaps and unpins everything, frees the tables. */
+void kvm32_stage2_destroy(struct kvm32_vm *vm);
+
+/* KVM_SET_USER_MEMORY_REGION: create, move, change or delete a slot. */
+int kvm32_stage2_set_region(struct kvm32_vm *vm, const struct kvm_userspace_memory_region *mem);
+
+/*
+ * Maps the guest page at @ipa from its slot, after a stage-2 fault.
+ * Returns 0 (mapped, or already mapped), -ENOENT if no slot holds it or
+ * @write hits a read-only slot (both MMIO), or another negative errno.
+ */
+int kvm32_stage2_map(struct kvm32_vm *vm, u64 ipa, bool write);
+
+#endif /* KVM32_STAGE2_H */

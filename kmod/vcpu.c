@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vCPUs: creation, the vCPU file (mmap of struct kvm_run and the ioctls),
+ * the state KVM_ARM_VCPU_INIT gives, and KVM_RUN's loop around the world
+ * switch.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/arch_timer.h>
+#include <asm/cputype.h>
+
+#include "cpu_id.h"
+#include "exit.h"
+#include "hyp_call.h"
+#include "hyp_mmu.h"
+#include "one_reg.h"
+#include "vcpu.h"
+#include "vmid.h"
+
+/* HCR while a guest runs: stage 2 on, its interrupts and aborts to Hyp, and
+ * the traps KVM sets (SMC, set/way cache ops, ACTLR, implementation-defined
+ * registers, WFI/WFE); TLB and barrier operations broadcast in the Inner
+ * Shareable domain, so they reach a vCPU's state wherever it runs next.
+ */
+#define HCR_VM		BIT(0)
+#define HCR_SWIO	BIT(1)
+#define HCR_FMO		BIT(3)
+#define HCR_IMO		BIT(4)
+#define HCR_AMO		BIT(5)
+#define HCR_FB		BIT(9)
+#define HCR_BSU_IS	BIT(10)
+#define HCR_TWI		BIT(13)
+#define HCR_TWE		BIT(14)
+#define HCR_TSC		BIT(19)
+#define HCR_TIDCP	BIT(20)
+#define HCR_TAC		BIT(21)
+#define HCR_TSW		BIT(22)
+#define HCR_GUEST	(HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_FB | \
+			 HCR_BSU_IS | HCR_TWI | HCR_TWE | HCR_TSC | HCR_TIDCP | HCR_TAC | \
+			 HCR_TSW)
+/* CP15 c15 (implementation defined) traps. */
+#define HSTR_T15	BIT(15)
+/* VFP/Advanced SIMD (cp10, cp11) trap: the host's VFP state stays the host's. */
+#define HCPTR_TCP10	BIT(10)
+#define HCPTR_TCP11	BIT(11)
+#define HCPTR_TASE	BIT(15)
+/* The guest reads the physical counter but cannot program the physical timer. */
+#define CNTHCTL_PL1PCTEN	BIT(0)
+/* PMU and debug registers trap: they belong to the host. */
+#define HDCR_TPMCR	BIT(5)
+#define HDCR_TPM	BIT(6)
+#define HDCR_TDA	BIT(9)
+#define HDCR_TDOSA	BIT(10)
+#define HDCR_TDRA	BIT(11)
+
+#define SCTLR_RESET	0x00c50078	/* Cortex-A15/A7: MMU, caches off */
+
+u32 *vcpu_reg(struct kvm32_vcpu *vcpu, unsigned int n)
+{
+	struct kvm_regs *r = &vcpu_ctxt(vcpu)->core;
+	u32 mode = *vcpu_cpsr(vcpu) & MODE_MASK;
+
+	if (n < 8 || n == 15 || (n < 13 && mode != FIQ_MODE))
+		return (u32 *)&r->usr_regs.uregs[n];
+	if (mode == FIQ_MODE)
+		return (u32 *)&r->fiq_regs[n - 8];
+	switch (mode) {
+	case SVC_MODE:
+		return (u32 *)&r->svc_regs[n - 13];
+	case ABT_MODE:
+		return (u32 *)&r->abt_regs[n - 13];
+	case UND_MODE:
+		return (u32 *)&r->und_regs[n - 13];
+	case IRQ_MODE:
+		return (u32 *)&r->irq_regs[n - 13];
+	default:	/* USR, SYS */
+		return (u32 *)&r->usr_regs.uregs[n];
+	}
+}
+
+u32 *vcpu_spsr(struct kvm32_vcpu *vcpu)
+{
+	struct kvm_regs *r = &vcpu_ctxt(vcpu)->core;
+
+	switch (*vcpu_cpsr(vcpu) & MODE_MASK) {
+	case SVC_MODE:
+		return (u32 *)&r->svc_regs[2];
+	case ABT_MODE:
+		return (u32 *)&r->abt_regs[2];
+	case UND_MODE:
+		return (u32 *)&r->und_regs[2];
+	case IRQ_MODE:
+		return (u32 *)&r->irq_regs[2];
+	case FIQ_MODE:
+		return (u32 *)&r->fiq_regs[7];
+	default:
+		return NULL;
+	}
+}
+
+void kvm32_vcpu_reset(struct kvm32_vcpu *vcpu)
+{
+	struct kvm32_vcpu_hyp *hyp = vcpu->hyp;
+	struct kvm32_cpu_ctxt *c = &hyp->ctxt;
+
+	memset(c, 0, sizeof(*c));
+	c->core.usr_regs.ARM_cpsr = SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
+	c->sctlr = SCTLR_RESET;
+	c->vpidr = read_cpuid_id();
+	/* Four vCPUs per cluster, as KVM numbers them. */
+	c->vmpidr = BIT(31) | ((vcpu->id >> 2) << 8) | (vcpu->id & 3);
+
+	hyp->hcr = HCR_GUEST;
+	hyp->hstr = HSTR_T15;
+	hyp->hcptr = HCPTR_TCP10 | HCPTR_TCP11 | HCPTR_TASE;
+	hyp->cnthctl = CNTHCTL_PL1PCTEN;
+	hyp->hdcr = HDCR_TPMCR | HDCR_TPM | HDCR_TDA | HDCR_TDOSA | HDCR_TDRA;
+	hyp->cntvoff = vcpu->vm->cntvoff;
+
+	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
+	vcpu->mmio_pending = false;
+}
+
+int kvm32_vcpu_preferred_target(void __user *argp)
+{
+	struct kvm_vcpu_init init = {};
+	int target = kvm32_cpu_target(read_cpuid_id());
+
+	if (target < 0)
+		return -ENODEV;
+	init.target = target;
+	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
+}
+
+#define KNOWN_FEATURES	(BIT(KVM_ARM_VCPU_POWER_OFF) | BIT(KVM_ARM_VCPU_PSCI_0_2))
+
+static int vcpu_init(struct kvm32_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_vcpu_init init;
+	unsigned int i;
+
+	if (copy_from_user(&init, argp, sizeof(init)))
+		return -EFAULT;
+	if (init.target != kvm32_cpu_target(read_cpuid_id()))
+		return -EINVAL;
+	if (init.features[0] & ~KNOWN_FEATURES)
+		return -ENOENT;
+	for (i = 1; i < ARRAY_SIZE(init.features); i++)
+		if (init.features[i])
+			return -ENOENT;
+	/* Init again is a reset, but with the same target and features. */
+	if (vcpu->target >= 0 &&
+	    (vcpu->target != init.target || vcpu->features != init.features[0]))
+		return -EINVAL;
+
+	vcpu->target = init.target;
+	vcpu->features = init.features[0];
+	kvm32_vcpu_reset(vcpu);
+	return 0;
+}
+
+/* Completes the MMIO access the VMM has just served (KVM_EXIT_MMIO). */
+static void complete_mmio(struct kvm32_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	vcpu->mmio_pending = false;
+	if (run->exit_reason != KVM_EXIT_MMIO)
+		return;
+	if (!vcpu->mmio.is_write) {
+		bool be = *vcpu_cpsr(vcpu) & PSR_E_BIT;
+
+		*vcpu_reg(vcpu, vcpu->mmio.rt) =
+			kvm32_mmio_read_value(&vcpu->mmio, run->mmio.data, be);
+	}
+	kvm32_skip_instr(vcpu, vcpu->mmio.insn_len);
+}
+
+/* One trip into the guest and back; returns HYP_EXIT_*. */
+static u32 enter_guest(struct kvm32_vcpu *vcpu)
+{
+	u32 exit;
+
+	for (;;) {
+		preempt_disable();
+		kvm32_vmid_update(vcpu->vm);
+		local_irq_disable();
+		if (!kvm32_vmid_stale(vcpu->vm))
+			break;
+		local_irq_enable();
+		preempt_enable();
+	}
+	vcpu->hyp->vttbr = kvm32_vm_vttbr(vcpu->vm);
+	exit = kvm32_hyp_call(HYP_CALL_RUN, (unsigned long)vcpu->hyp, 0, 0);
+	/* An interrupt that made the guest exit is taken by the host here. */
+	local_irq_enable();
+	preempt_enable();
+	return exit;
+}
+
+static int vcpu_run(struct kvm32_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	sigset_t saved;
+	int ret;
+
+	if (vcpu->target < 0)
+		return -ENOEXEC;
+	if (vcpu->mmio_pending)
+		complete_mmio(vcpu);
+	if (READ_ONCE(run->immediate_exit))
+		return -EINTR;
+	if (vcpu->sigmask_set)
+		sigprocmask(SIG_SETMASK, &vcpu->sigmask, &saved);
+
+	run->exit_reason = KVM_EXIT_UNKNOWN;
+	do {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			ret = -EINTR;
+			break;
+		}
+		if (vcpu->power_off) {
+			ret = kvm32_vcpu_wait_powered_on(vcpu);
+			continue;
+		}
+		cond_resched();
+		ret = kvm32_handle_exit(vcpu, enter_guest(vcpu));
+	} while (ret > 0);
+
+	if (vcpu->sigmask_set)
+		sigprocmask(SIG_SETMASK, &saved, NULL);
+	return ret;
+}
+
+static int vcpu_set_sigmask(struct kvm32_vcpu *vcpu, void __user *argp)
+{
+	struct kvm_signal_mask mask;
+	sigset_t set;
+
+	if (!argp) {
+		vcpu->sigmask_set = false;
+		return 0;
+	}
+	if (copy_from_user(&mask, argp, sizeof(mask)))
+		return -EFAULT;
+	if (mask.len != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, argp + sizeof(mask), sizeof(set)))
+		return -EFAULT;
+	sigdelsetmask(&set, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	vcpu->sigmask = set;
+	vcpu->sigmask_set = true;
+	return 0;
+}
+
+static long vcpu_ioctl_locked(struct kvm32_vcpu *vcpu, unsigned int ioctl, void __user *argp)
+{
+	switch (ioctl) {
+	case KVM_RUN:
+		return argp ? -EINVAL : vcpu_run(vcpu);
+	case KVM_ARM_VCPU_INIT:
+		return vcpu_init(vcpu, argp);
+	case KVM_GET_ONE_REG:
+	case KVM_SET_ONE_REG:
+		if (vcpu->target < 0)
+			return -ENOEXEC;
+		return kvm32_one_reg(vcpu, ioctl == KVM_SET_ONE_REG, argp);
+	case KVM_GET_REG_LIST:
+		if (vcpu->target < 0)
+			return -ENOEXEC;
+		return kvm32_reg_list(vcpu, argp);
+	case KVM_SET_SIGNAL_MASK:
+		return vcpu_set_sigmask(vcpu, argp);
+	case KVM_GET_MP_STATE:
+		return kvm32_get_mp_state(vcpu, argp);
+	case KVM_SET_MP_STATE:
+		return kvm32_set_mp_state(vcpu, argp);
+	default:
+		return -EINVAL;
+	}
+}
+
+static long vcpu_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
+{
+	struct kvm32_vcpu *vcpu = file->private_data;
+	long ret;
+
+	if (current->mm != vcpu->vm->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->lock))
+		return -EINTR;
+	ret = vcpu_ioctl_locked(vcpu, ioctl, (void __user *)arg);
+	mutex_unlock(&vcpu->lock);
+	return ret;
+}
+
+static vm_fault_t vcpu_fault(struct vm_fault *vmf)
+{
+	struct kvm32_vcpu *vcpu = vmf->vma->vm_file->private_data;
+
+	if (vmf->pgoff)
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(vcpu->run);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct vcpu_vm_ops = {
+	.fault = vcpu_fault,
+};
+
+static int vcpu_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &vcpu_vm_ops;
+	return 0;
+}
+
+static int vcpu_release(struct inode *inode, struct file *file)
+{
+	struct kvm32_vcpu *vcpu = file->private_data;
+
+	kvm32_vm_put(vcpu->vm);
+	return 0;
+}
+
+static const struct file_operations vcpu_fops = {
+	.release = vcpu_release,
+	.unlocked_ioctl = vcpu_ioctl,
+	.mmap = vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+void kvm32_vcpu_free(struct kvm32_vcpu *vcpu)
+{
+	if (vcpu->hyp)
+		kvm32_hyp_unmap(vcpu->hyp, PAGE_SIZE);
+	free_page((unsigned long)vcpu->hyp);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
+{
+	struct kvm32_vcpu *vcpu;
+	char name[24];
+	unsigned int i;
+	int ret, fd;
+
+	if (id >= KVM32_MAX_VCPUS || vm->nr_vcpus >= KVM32_MAX_VCPUS)
+		return -EINVAL;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i]->id == id)
+			return -EEXIST;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->target = -1;
+	mutex_init(&vcpu->lock);
+	init_waitqueue_head(&vcpu->wait);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->hyp = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	ret = -ENOMEM;
+	if (!vcpu->run || !vcpu->hyp)
+		goto err;
+	ret = kvm32_hyp_map(vcpu->hyp, PAGE_SIZE);
+	if (ret) {
+		free_page((unsigned long)vcpu->hyp);
+		vcpu->hyp = NULL;
+		goto err;
+	}
+
+	kvm32_vm_get(vm);
+	snprintf(name, sizeof(name), "kvm-vcpu:%lu", id);
+	fd = anon_inode_getfd(name, &vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		kvm32_vm_put(vm);
+		ret = fd;
+		goto err;
+	}
+	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	return fd;
+err:
+	kvm32_vcpu_free(vcpu);
+	return ret;
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A virtual CPU: its file and ioctls, its state, and the run loop.
+ */
+#ifndef KVM32_VCPU_H
+#define KVM32_VCPU_H
+
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/signal.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+#include "mmio_decode.h"
+#include "vcpu_hyp.h"
+#include "vm.h"
+
+struct kvm32_vcpu {
+	struct kvm32_vm *vm;
+	unsigned int id;
+	struct mutex lock;		/* one ioctl at a time */
+	struct kvm_run *run;		/* a page the VMM maps */
+	struct kvm32_vcpu_hyp *hyp;	/* a page Hyp maps: what the world switch uses */
+
+	int target;			/* KVM_ARM_TARGET_*, or -1 before KVM_ARM_VCPU_INIT */
+	u32 features;			/* KVM_ARM_VCPU_* bits given at init */
+	bool power_off;			/* PSCI CPU_OFF, or created powered off */
+	wait_queue_head_t wait;		/* where it sleeps when off or in WFI */
+
+	bool mmio_pending;		/* a KVM_EXIT_MMIO to complete on the next run */
+	struct kvm32_mmio_access mmio;
+
+	bool sigmask_set;		/* KVM_SET_SIGNAL_MASK */
+	sigset_t sigmask;
+};
+
+/* KVM_CREATE_VCPU, with vm->lock held. Returns the vCPU's fd. */
+int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id);
+/* Frees a vCPU once its VM goes away. */
+void kvm32_vcpu_free(struct kvm32_vcpu *vcpu);
+/* KVM_ARM_PREFERRED_TARGET. */
+int kvm32_vcpu_preferred_target(void __user *argp);
+
+/* The guest's registers, as the world switch keeps them. */
+static inline struct kvm32_cpu_ctxt *vcpu_ctxt(struct kvm32_vcpu *vcpu)
+{
+	return &vcpu->hyp->ctxt;
+}
+
+static inline u32 *vcpu_pc(struct kvm32_vcpu *vcpu)
+{
+	return (u32 *)&vcpu->hyp->ctxt.core.usr_regs.ARM_pc;
+}
+
+static inline u32 *vcpu_cpsr(struct kvm32_vcpu *vcpu)
+{
+	return (u32 *)&vcpu->hyp->ctxt.core.usr_regs.ARM_cpsr;
+}
+
+/* Register @n (0-15) as the guest's current mode sees it. */
+u32 *vcpu_reg(struct kvm32_vcpu *vcpu, unsigned int n);
+/* The SPSR of the guest's current mode (an exception mode). */
+u32 *vcpu_spsr(struct kvm32_vcpu *vcpu);
+
+/* Resets the vCPU's state as KVM_ARM_VCPU_INIT does. */
+void kvm32_vcpu_reset(struct kvm32_vcpu *vcpu);
+
+#endif /* KVM32_VCPU_H */
