@@ -66,7 +66,8 @@
 #define HYP_CPU_HOST_HDCR	56
 #define HYP_CPU_HOST_CNTVOFF	64	/* 64-bit */
 #define HYP_CPU_HOST_CTXT	72	/* the host's CPU context (CTXT_*) */
-#define HYP_CPU_DATA_SIZE	(HYP_CPU_HOST_CTXT + CTXT_SIZE)
+#define HYP_CPU_HOST_VFP	(HYP_CPU_HOST_CTXT + CTXT_SIZE)	/* VFP_* while a guest owns VFP */
+#define HYP_CPU_DATA_SIZE	(HYP_CPU_HOST_VFP + VFP_SIZE)
 
 #define HYP_CPU_PAGE_SIZE	4096
 
@@ -135,7 +136,18 @@
 #define VCPU_HDFAR		(CTXT_SIZE + 44)
 #define VCPU_HIFAR		(CTXT_SIZE + 48)
 #define VCPU_HPFAR		(CTXT_SIZE + 52)
-#define VCPU_SIZE		(CTXT_SIZE + 56)
+#define VCPU_VFP_LOADED		(CTXT_SIZE + 56)	/* the guest's VFP is in the registers */
+#define VCPU_VFP		(CTXT_SIZE + 64)	/* VFP_* */
+#define VCPU_SIZE		(VCPU_VFP + VFP_SIZE)
+
+/*
+ * VFP/Advanced SIMD state, switched lazily: d0-d31, then FPSCR and FPEXC
+ * (VFPv3/v4 as on Cortex-A15/A7 have no FPINST/FPINST2 state to keep).
+ */
+#define VFP_D			0
+#define VFP_FPSCR		256
+#define VFP_FPEXC		260
+#define VFP_SIZE		272	/* with room for FPINST, FPINST2 (kernel only) */
 
 /* VTCR for every guest: 40-bit IPA (T0SZ = -8), walks start at level 1. */
 #define HYP_VTCR_MASK		0x00003fdf
@@ -170,6 +182,7 @@ struct kvm32_hyp_cpu {
 	u32 host_hdcr;
 	u64 host_cntvoff;
 	u64 host_ctxt[CTXT_SIZE / 8];	/* Hyp's business only */
+	u64 host_vfp[VFP_SIZE / 8];
 };
 #endif /* __ASSEMBLY__ */
 

@@ -20,8 +20,40 @@
 #include "hyp_abi.h"
 
 	.arch_extension virt
+	.fpu	neon
 
 #define HDCR_HPMN_MASK	0x1f
+#define HSR_EC_SHIFT	26
+#define HSR_EC_CP_0_13	0x07		/* a VFP/Advanced SIMD access HCPTR trapped */
+#define HCPTR_VFP_TRAPS	0x8c00		/* TASE, TCP11, TCP10 */
+#define FPEXC_EN	(1 << 30)
+#define MVFR0_REGS_MASK	0xf		/* 2: thirty-two 64-bit registers */
+
+/*
+ * VFP registers in and out of a VFP_* area at \base; FPEXC.EN must be set.
+ * d16-d31 exist only where MVFR0 says so. Clobbers r3-r4.
+ */
+.macro save_vfp base
+	add	r3, \base, #VFP_D
+	vstmia	r3!, {d0-d15}
+	vmrs	r4, mvfr0
+	and	r4, r4, #MVFR0_REGS_MASK
+	cmp	r4, #2
+	vstmiaeq r3, {d16-d31}
+	vmrs	r4, fpscr
+	str	r4, [\base, #VFP_FPSCR]
+.endm
+
+.macro restore_vfp base
+	add	r3, \base, #VFP_D
+	vldmia	r3!, {d0-d15}
+	vmrs	r4, mvfr0
+	and	r4, r4, #MVFR0_REGS_MASK
+	cmp	r4, #2
+	vldmiaeq r3, {d16-d31}
+	ldr	r4, [\base, #VFP_FPSCR]
+	vmsr	fpscr, r4
+.endm
 
 /* sp_usr and the banked registers of SVC, ABT, UND, IRQ and FIQ. Clobbers r3-r11. */
 .macro save_banked base
@@ -248,6 +280,25 @@ guest_exit:
 	mov	r3, #0
 	mcr	p15, 0, r3, c14, c3, 1		@ the guest's timer stays quiet in the host
 
+	/* If the guest took VFP over (guest_vfp_trap), give it back. */
+	ldr	r1, [r12, #VCPU_VFP_LOADED]
+	cmp	r1, #0
+	beq	1f
+	vmrs	r1, fpexc
+	str	r1, [r12, #VCPU_VFP + VFP_FPEXC]
+	orr	r1, r1, #FPEXC_EN
+	vmsr	fpexc, r1
+	add	r2, r12, #VCPU_VFP
+	save_vfp r2
+	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR
+	add	r2, r2, #HYP_CPU_HOST_VFP
+	restore_vfp r2
+	ldr	r1, [r2, #VFP_FPEXC]
+	vmsr	fpexc, r1
+	mov	r1, #0
+	str	r1, [r12, #VCPU_VFP_LOADED]
+1:
+
 	/* The host's state again. */
 	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR
 	add	r2, r1, #HYP_CPU_HOST_CTXT
@@ -327,6 +378,50 @@ ENDPROC(hyp_flush_all_vmids)
 .endm
 
 	.globl	hyp_vec_trap, hyp_vec_irq, hyp_vec_fiq
-hyp_vec_trap:	guest_vector HYP_EXIT_TRAP, hyp_host_trap
+
+/*
+ * The trap vector has one fast path: the guest's first VFP or Advanced SIMD
+ * instruction since it entered. Hyp saves the host's VFP registers (whatever
+ * task they belong to: Linux switches VFP lazily too), loads the guest's,
+ * lifts the trap and lets the guest execute the instruction again, without
+ * leaving Hyp. guest_exit puts the host's back.
+ */
+hyp_vec_trap:
+	push	{r12, lr}
+	mrc	p15, 4, r12, c13, c0, 2		@ HTPIDR
+	ldr	r12, [r12, #HYP_CPU_CURRENT_VCPU]
+	cmp	r12, #0
+	beq	hyp_host_trap
+	mrc	p15, 4, lr, c5, c2, 0		@ HSR (the guest's LR_usr is pushed)
+	lsr	lr, lr, #HSR_EC_SHIFT
+	cmp	lr, #HSR_EC_CP_0_13
+	beq	guest_vfp_trap
+	stm	r12, {r0-r11}
+	mov	r0, #HYP_EXIT_TRAP
+	b	guest_exit
+
+guest_vfp_trap:
+	push	{r0-r4}
+	mrc	p15, 4, r0, c1, c1, 2		@ HCPTR
+	bic	r0, r0, #HCPTR_VFP_TRAPS
+	mcr	p15, 4, r0, c1, c1, 2
+	isb
+	vmrs	r1, fpexc			@ the host's FPEXC ...
+	orr	r0, r1, #FPEXC_EN		@ ... enabled while Hyp copies
+	vmsr	fpexc, r0
+	mrc	p15, 4, r2, c13, c0, 2		@ HTPIDR
+	add	r2, r2, #HYP_CPU_HOST_VFP
+	str	r1, [r2, #VFP_FPEXC]
+	save_vfp r2
+	add	r2, r12, #VCPU_VFP
+	restore_vfp r2
+	ldr	r1, [r2, #VFP_FPEXC]
+	vmsr	fpexc, r1			@ the guest's own FPEXC
+	mov	r1, #1
+	str	r1, [r12, #VCPU_VFP_LOADED]
+	pop	{r0-r4}
+	pop	{r12, lr}
+	eret
+
 hyp_vec_irq:	guest_vector HYP_EXIT_IRQ, hyp_host_irq
 hyp_vec_fiq:	guest_vector HYP_EXIT_FIQ, hyp_host_fiq

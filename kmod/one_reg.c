@@ -7,7 +7,9 @@
  *   CP15  the registers the world switch keeps, by (opc1, CRn, CRm, opc2)
  *         or (opc1, CRm) for 64-bit ones; MIDR and MPIDR;
  *   timer the virtual timer's CTL and CVAL, and its counter CNT (which sets
- *         the VM's virtual counter offset).
+ *         the VM's virtual counter offset);
+ *   VFP   d0-d15 or d0-d31 (as the host has), FPSCR, FPEXC, FPINST, FPINST2,
+ *         and the host's FPSID, MVFR0, MVFR1 (read-only: writes must match).
  *
  * Unknown ids answer -ENOENT, ids of another architecture -EINVAL, as KVM.
  */
@@ -63,7 +65,50 @@ static const struct cp15_reg cp15_regs[] = {
 	R64(3, 14, cntv_cval),			/* KVM_REG_ARM_TIMER_CVAL */
 };
 
-#define NR_REGS		(CORE_WORDS + ARRAY_SIZE(cp15_regs) + 1)	/* + TIMER_CNT */
+#define ID_VFP(size, i)	(KVM_REG_ARM | (size) | KVM_REG_ARM_VFP | (i))
+
+static const u16 vfp_ctrl_regs[] = {
+	KVM_REG_ARM_VFP_FPSID, KVM_REG_ARM_VFP_FPSCR, KVM_REG_ARM_VFP_MVFR1,
+	KVM_REG_ARM_VFP_MVFR0, KVM_REG_ARM_VFP_FPEXC, KVM_REG_ARM_VFP_FPINST,
+	KVM_REG_ARM_VFP_FPINST2,
+};
+
+/* The host's VFP identification (readable whatever FPEXC.EN says). */
+static u32 read_fpsid(void)
+{
+	u32 v;
+
+	asm volatile("mrc p10, 7, %0, cr0, cr0, 0" : "=r" (v));
+	return v;
+}
+
+static u32 read_mvfr0(void)
+{
+	u32 v;
+
+	asm volatile("mrc p10, 7, %0, cr7, cr0, 0" : "=r" (v));
+	return v;
+}
+
+static u32 read_mvfr1(void)
+{
+	u32 v;
+
+	asm volatile("mrc p10, 7, %0, cr6, cr0, 0" : "=r" (v));
+	return v;
+}
+
+/* VFPv3-D32 and later have d16-d31 (MVFR0.A_SIMD_registers == 2). */
+static unsigned int nr_vfp_dregs(void)
+{
+	return (read_mvfr0() & 0xf) == 2 ? 32 : 16;
+}
+
+static unsigned int nr_regs(void)
+{
+	return CORE_WORDS + ARRAY_SIZE(cp15_regs) + 1 /* TIMER_CNT */ +
+	       nr_vfp_dregs() + ARRAY_SIZE(vfp_ctrl_regs);
+}
 
 static bool valid_core_cpsr(u32 cpsr)
 {
@@ -136,6 +181,51 @@ static int cp15_reg(struct kvm32_vcpu *vcpu, const struct cp15_reg *r, bool set,
 	return 0;
 }
 
+static int vfp_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, void __user *uaddr)
+{
+	struct kvm32_vfp *vfp = &vcpu->hyp->vfp;
+	u32 index = id & KVM_REG_ARM_VFP_MASK, val, *field, host;
+
+	if (index < nr_vfp_dregs()) {
+		if (KVM_REG_SIZE(id) != sizeof(u64))
+			return -ENOENT;
+		if (set)
+			return copy_from_user(&vfp->d[index], uaddr, 8) ? -EFAULT : 0;
+		return copy_to_user(uaddr, &vfp->d[index], 8) ? -EFAULT : 0;
+	}
+	if (KVM_REG_SIZE(id) != sizeof(u32))
+		return -ENOENT;
+	switch (index) {
+	case KVM_REG_ARM_VFP_FPSCR:
+		field = &vfp->fpscr;
+		break;
+	case KVM_REG_ARM_VFP_FPEXC:
+		field = &vfp->fpexc;
+		break;
+	case KVM_REG_ARM_VFP_FPINST:
+		field = &vfp->fpinst;
+		break;
+	case KVM_REG_ARM_VFP_FPINST2:
+		field = &vfp->fpinst2;
+		break;
+	case KVM_REG_ARM_VFP_FPSID:
+	case KVM_REG_ARM_VFP_MVFR0:
+	case KVM_REG_ARM_VFP_MVFR1:
+		host = index == KVM_REG_ARM_VFP_FPSID ? read_fpsid() :
+		       index == KVM_REG_ARM_VFP_MVFR0 ? read_mvfr0() : read_mvfr1();
+		if (!set)
+			return put_user(host, (u32 __user *)uaddr);
+		if (get_user(val, (u32 __user *)uaddr))
+			return -EFAULT;
+		return val == host ? 0 : -EINVAL;
+	default:
+		return -ENOENT;
+	}
+	if (set)
+		return get_user(*field, (u32 __user *)uaddr);
+	return put_user(*field, (u32 __user *)uaddr);
+}
+
 int kvm32_one_reg(struct kvm32_vcpu *vcpu, bool set, void __user *argp)
 {
 	struct kvm_one_reg reg;
@@ -147,6 +237,8 @@ int kvm32_one_reg(struct kvm32_vcpu *vcpu, bool set, void __user *argp)
 		return -EINVAL;
 	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE)
 		return core_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
+	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_VFP)
+		return vfp_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
 	if (reg.id == KVM_REG_ARM_TIMER_CNT)
 		return timer_cnt(vcpu, set, u64_to_user_ptr(reg.addr));
 	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
@@ -164,9 +256,9 @@ int kvm32_reg_list(struct kvm32_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&list, user_list, sizeof(list)))
 		return -EFAULT;
-	if (put_user((u64)NR_REGS, &user_list->n))
+	if (put_user((u64)nr_regs(), &user_list->n))
 		return -EFAULT;
-	if (list.n < NR_REGS)
+	if (list.n < nr_regs())
 		return -E2BIG;
 	for (i = 0; i < CORE_WORDS; i++)
 		if (put_user(ID_CORE(i), ids++))
@@ -174,5 +266,13 @@ int kvm32_reg_list(struct kvm32_vcpu *vcpu, void __user *argp)
 	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
 		if (put_user(cp15_regs[i].id, ids++))
 			return -EFAULT;
-	return put_user((u64)KVM_REG_ARM_TIMER_CNT, ids) ? -EFAULT : 0;
+	if (put_user((u64)KVM_REG_ARM_TIMER_CNT, ids++))
+		return -EFAULT;
+	for (i = 0; i < nr_vfp_dregs(); i++)
+		if (put_user(ID_VFP(KVM_REG_SIZE_U64, i), ids++))
+			return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(vfp_ctrl_regs); i++)
+		if (put_user(ID_VFP(KVM_REG_SIZE_U32, vfp_ctrl_regs[i]), ids++))
+			return -EFAULT;
+	return 0;
 }

@@ -112,6 +112,7 @@ void kvm32_vcpu_reset(struct kvm32_vcpu *vcpu)
 	struct kvm32_cpu_ctxt *c = &hyp->ctxt;
 
 	memset(c, 0, sizeof(*c));
+	memset(&hyp->vfp, 0, sizeof(hyp->vfp));	/* FPEXC.EN clear: VFP off */
 	c->core.usr_regs.ARM_cpsr = SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT;
 	c->sctlr = SCTLR_RESET;
 	c->vpidr = read_cpuid_id();

@@ -62,6 +62,16 @@ struct kvm32_vcpu_hyp {
 	u32 hdfar;
 	u32 hifar;
 	u32 hpfar;
+	u32 vfp_loaded;		/* Hyp's: the guest's VFP state is in the registers */
+	u32 pad2;
+	struct kvm32_vfp {
+		u64 d[32];
+		u32 fpscr;
+		u32 fpexc;
+		/* Not switched: VFPv3/v4 never use them; kept for ONE_REG. */
+		u32 fpinst;
+		u32 fpinst2;
+	} vfp;
 };
 
 #endif /* KVM32_VCPU_HYP_H */
