@@ -34,7 +34,7 @@ USER_INC    := -I$(B)/include -Iuapi
 USER_CFLAGS := -std=gnu11 -O2 -g $(USER_WARN)
 KSELFTEST   := $(DEPS)/kselftest
 
-.PHONY: all deps module vmm selftests unit board checkpatch check run clean help
+.PHONY: all deps module vmm selftests unit board checkpatch check run bench clean help
 all: module vmm selftests unit
 
 help:
@@ -42,6 +42,7 @@ help:
 	@echo "make            build kvm32.ko, vmm, libvmm.a, selftests, unit tests"
 	@echo "make run        boot the QEMU board, load kvm32, open its console"
 	@echo "make check      run every test; ends with 'N passed, N failed, N skipped'"
+	@echo "make bench      instructions per trap, measured under -icount (build/bench.json)"
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build   build the module on a board"
 
 deps:
@@ -119,6 +120,15 @@ board: $(B)/board/base.cpio.gz
 $(B)/board/base.cpio.gz: $(B)/kvm32.ko $(B)/vmm $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites scripts/mkinitramfs scripts/board-init
 	scripts/mkinitramfs $@
 
+# --- measurements ----------------------------------------------------------------------------
+BENCH := $(B)/bench/kvm_bench
+$(BENCH): selftests/bench/kvm_bench.c selftests/bench/bench_guest.S uapi/asm/kvm.h $(KVM_H)
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(USER_CFLAGS) -static $(USER_INC) -o $@ $(filter %.c %.S,$^)
+
+bench: all board $(BENCH)
+	@scripts/bench
+
 # --- checks and the main job -----------------------------------------------------------------
 CHECKPATCH_FILES = $(wildcard hyp/*.[chS] kmod/*.[chS])
 
@@ -132,7 +142,7 @@ run: all board
 	@KVM32_NO_BUILD=1 scripts/qemu-run
 
 clean:
-	rm -rf $(B)/module $(B)/vmm-obj $(B)/selftests $(B)/unit $(B)/unit-san $(B)/board \
+	rm -rf $(B)/module $(B)/vmm-obj $(B)/selftests $(B)/unit $(B)/unit-san $(B)/board $(B)/bench \
 		$(B)/kvm32.ko $(B)/vmm $(B)/libvmm.a $(B)/logs $(B)/check
 
 distclean:

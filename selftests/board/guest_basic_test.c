@@ -37,10 +37,10 @@ static uint32_t fibonacci(uint32_t m)
 
 /*
  * The same computations in the guest, on inputs the host passes in r0 and r1,
- * so that the compiler cannot have folded the results into constants.
+ * so that the compiler cannot have folded the results into constants; in
+ * ARM and in Thumb state, which the vCPU starts in as its entry point says.
  */
-static GUEST_CODE void guest_compute(uint32_t n, uint32_t m)
-{
+GUEST_ARM_AND_THUMB(guest_compute, (uint32_t n, uint32_t m), {
 	uint32_t sum = 0, a = 0, b = 1, i;
 
 	for (i = 1; i <= n; i++)
@@ -53,27 +53,30 @@ static GUEST_CODE void guest_compute(uint32_t n, uint32_t m)
 	}
 	GUEST_SYNC(sum, a, n, m);
 	GUEST_DONE();
-}
+})
 
 TEST(guest_computes_what_the_host_computes)
 {
 	static const uint32_t inputs[][2] = { { 100, 20 }, { 1000, 40 }, { 0, 0 } };
+	void *const guests[] = { guest_compute_arm, guest_compute_thumb };
 
-	for (unsigned int i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
-		uint32_t n = inputs[i][0], m = inputs[i][1];
+	for (unsigned int i = 0; i < 2 * sizeof(inputs) / sizeof(inputs[0]); i++) {
+		uint32_t n = inputs[i / 2][0], m = inputs[i / 2][1];
 		struct kvm_vcpu *vcpu;
 		struct kvm_vm *vm;
 		struct ucall uc;
 
-		vm = vm_create_with_one_vcpu(&vcpu, guest_compute);
+		vm = vm_create_with_one_vcpu(&vcpu, guests[i % 2]);
 		vcpu_args_set(vcpu, 2, n, m);
 		ASSERT_EQ(UCALL_SYNC, vcpu_run_to_ucall(vcpu, &uc));
 		/* The arguments arrived in r0 and r1... */
 		EXPECT_EQ(n, uc.args[2]);
 		EXPECT_EQ(m, uc.args[3]);
 		/* ... and the guest's arithmetic is the host's. */
-		EXPECT_EQ(sum_to(n), uc.args[0]) TH_LOG("sum of 1..%u", n);
-		EXPECT_EQ(fibonacci(m), uc.args[1]) TH_LOG("Fibonacci number %u", m);
+		EXPECT_EQ(sum_to(n), uc.args[0])
+			TH_LOG("sum of 1..%u, %s", n, i % 2 ? "Thumb" : "ARM");
+		EXPECT_EQ(fibonacci(m), uc.args[1])
+			TH_LOG("Fibonacci number %u, %s", m, i % 2 ? "Thumb" : "ARM");
 		ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, NULL));
 		vm_free(vm);
 	}

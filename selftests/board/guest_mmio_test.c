@@ -4,8 +4,10 @@
  * KVM_EXIT_MMIO, exactly: address, size, direction and little-endian data of
  * a write; for a read, the data the VMM puts in kvm_run arrives in the guest's
  * register zero- or sign-extended as the load instruction says. A read-only
- * slot reads as memory and turns writes into MMIO exits. Runs with kvm32
- * loaded.
+ * slot reads as memory and turns writes into MMIO exits. Every case runs
+ * in ARM and in Thumb state: the hypervisor completes 32-bit ARM and 16- and
+ * 32-bit Thumb instructions alike and moves the PC on by the right length.
+ * Runs with kvm32 loaded.
  */
 #include <linux/kvm.h>
 
@@ -34,36 +36,13 @@ static const struct mmio_write {
 };
 
 /* Literal addresses and values: the guest must not depend on host data. */
-static GUEST_CODE void guest_mmio_writes(void)
-{
+GUEST_ARM_AND_THUMB(guest_mmio_writes, (void), {
 	asm volatile("strb %0, [%1]" : : "r"(0x123456a5), "r"(MMIO_GPA + 1) : "memory");
 	asm volatile("strh %0, [%1]" : : "r"(0x1234b6c7), "r"(MMIO_GPA + 2) : "memory");
 	asm volatile("str %0, [%1]" : : "r"(0x89abcdef), "r"(MMIO_GPA + 4) : "memory");
 	asm volatile("str %0, [%1]" : : "r"(0x01020304), "r"(MMIO_HIGH_GPA) : "memory");
 	GUEST_DONE();
-}
-
-TEST(mmio_writes_reach_the_vmm)
-{
-	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm;
-
-	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio_writes);
-	for (unsigned int i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
-		const struct mmio_write *w = &writes[i];
-		struct kvm_run *run = vcpu_run_to_exit(vcpu, KVM_EXIT_MMIO);
-
-		ASSERT_EQ(w->gpa, run->mmio.phys_addr) TH_LOG("%s", w->insn);
-		ASSERT_EQ(w->len, run->mmio.len) TH_LOG("%s", w->insn);
-		ASSERT_EQ(1, run->mmio.is_write) TH_LOG("%s", w->insn);
-		for (unsigned int b = 0; b < w->len; b++) {
-			EXPECT_EQ((w->value >> (8 * b)) & 0xff, run->mmio.data[b])
-				TH_LOG("%s: data byte %u", w->insn, b);
-		}
-	}
-	ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, NULL));
-	vm_free(vm);
-}
+})
 
 /* ---- Reads --------------------------------------------------------------------- */
 
@@ -98,8 +77,7 @@ static const struct mmio_read {
 	__v;									\
 })
 
-static GUEST_CODE void guest_mmio_reads(void)
-{
+GUEST_ARM_AND_THUMB(guest_mmio_reads, (void), {
 	GUEST_SYNC(GUEST_LOAD("ldrb", MMIO_GPA + 1));
 	GUEST_SYNC(GUEST_LOAD("ldrsb", MMIO_GPA + 3));
 	GUEST_SYNC(GUEST_LOAD("ldrsb", MMIO_GPA + 5));
@@ -109,15 +87,79 @@ static GUEST_CODE void guest_mmio_reads(void)
 	GUEST_SYNC(GUEST_LOAD("ldr", MMIO_GPA + 12));
 	GUEST_SYNC(GUEST_LOAD("ldr", MMIO_HIGH_GPA));
 	GUEST_DONE();
+})
+
+/* ---- A read-only slot ----------------------------------------------------------- */
+
+GUEST_ARM_AND_THUMB(guest_readonly, (void), {
+	volatile uint32_t *p = (volatile uint32_t *)RO_GPA;
+
+	GUEST_SYNC(p[0], p[1]);
+	asm volatile("str %0, [%1]" : : "r"(0xcafef00d), "r"(RO_GPA + 4) : "memory");
+	asm volatile("strb %0, [%1]" : : "r"(0x000000ee), "r"(RO_GPA + 9) : "memory");
+	GUEST_SYNC(p[1], p[2]);
+	GUEST_DONE();
+})
+
+/* ---- The tests, in both instruction sets ------------------------------------- */
+
+FIXTURE(mmio) {
+	struct kvm_vm *vm;
+};
+
+/* The same guest code, compiled for each instruction set. */
+FIXTURE_VARIANT(mmio) {
+	void *writes;
+	void *reads;
+	void *readonly;
+};
+
+FIXTURE_VARIANT_ADD(mmio, arm) {
+	.writes = guest_mmio_writes_arm,
+	.reads = guest_mmio_reads_arm,
+	.readonly = guest_readonly_arm,
+};
+
+FIXTURE_VARIANT_ADD(mmio, thumb) {
+	.writes = guest_mmio_writes_thumb,
+	.reads = guest_mmio_reads_thumb,
+	.readonly = guest_readonly_thumb,
+};
+
+FIXTURE_SETUP(mmio)
+{
+	self->vm = vm_create();
 }
 
-TEST(mmio_reads_return_what_the_vmm_supplies)
+FIXTURE_TEARDOWN(mmio)
 {
-	struct kvm_vcpu *vcpu;
-	struct kvm_vm *vm;
+	vm_free(self->vm);
+}
+
+TEST_F(mmio, writes_reach_the_vmm)
+{
+	struct kvm_vcpu *vcpu = vcpu_add(self->vm, 0, variant->writes);
+
+	for (unsigned int i = 0; i < sizeof(writes) / sizeof(writes[0]); i++) {
+		const struct mmio_write *w = &writes[i];
+		struct kvm_run *run = vcpu_run_to_exit(vcpu, KVM_EXIT_MMIO);
+
+		ASSERT_EQ(w->gpa, run->mmio.phys_addr) TH_LOG("%s", w->insn);
+		ASSERT_EQ(w->len, run->mmio.len) TH_LOG("%s", w->insn);
+		ASSERT_EQ(1, run->mmio.is_write) TH_LOG("%s", w->insn);
+		for (unsigned int b = 0; b < w->len; b++) {
+			EXPECT_EQ((w->value >> (8 * b)) & 0xff, run->mmio.data[b])
+				TH_LOG("%s: data byte %u", w->insn, b);
+		}
+	}
+	ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, NULL));
+}
+
+TEST_F(mmio, reads_return_what_the_vmm_supplies)
+{
+	struct kvm_vcpu *vcpu = vcpu_add(self->vm, 0, variant->reads);
 	struct ucall uc;
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest_mmio_reads);
 	for (unsigned int i = 0; i < sizeof(reads) / sizeof(reads[0]); i++) {
 		const struct mmio_read *r = &reads[i];
 		struct kvm_run *run = vcpu_run_to_exit(vcpu, KVM_EXIT_MMIO);
@@ -133,32 +175,16 @@ TEST(mmio_reads_return_what_the_vmm_supplies)
 			       r->insn, r->gpa, r->expect, uc.args[0]);
 	}
 	ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, NULL));
-	vm_free(vm);
 }
 
-/* ---- A read-only slot ----------------------------------------------------------- */
-
-static GUEST_CODE void guest_readonly(void)
+TEST_F(mmio, readonly_slot_reads_memory_and_traps_writes)
 {
-	volatile uint32_t *p = (volatile uint32_t *)RO_GPA;
-
-	GUEST_SYNC(p[0], p[1]);
-	asm volatile("str %0, [%1]" : : "r"(0xcafef00d), "r"(RO_GPA + 4) : "memory");
-	asm volatile("strb %0, [%1]" : : "r"(0x000000ee), "r"(RO_GPA + 9) : "memory");
-	GUEST_SYNC(p[1], p[2]);
-	GUEST_DONE();
-}
-
-TEST(readonly_slot_reads_memory_and_traps_writes)
-{
-	struct kvm_vcpu *vcpu;
+	struct kvm_vcpu *vcpu = vcpu_add(self->vm, 0, variant->readonly);
 	struct kvm_run *run;
-	struct kvm_vm *vm;
 	struct ucall uc;
 	uint32_t *mem;
 
-	vm = vm_create_with_one_vcpu(&vcpu, guest_readonly);
-	mem = vm_add_memory(vm, RO_SLOT, RO_GPA, getpagesize(), KVM_MEM_READONLY);
+	mem = vm_add_memory(self->vm, RO_SLOT, RO_GPA, getpagesize(), KVM_MEM_READONLY);
 	mem[0] = 0x11223344;
 	mem[1] = 0x55667788;
 	mem[2] = 0x99aabbcc;
@@ -190,7 +216,6 @@ TEST(readonly_slot_reads_memory_and_traps_writes)
 	EXPECT_EQ(0x55667788u, mem[1]);
 	EXPECT_EQ(0x99aabbccu, mem[2]);
 	ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, NULL));
-	vm_free(vm);
 }
 
 TEST_HARNESS_MAIN

@@ -8,12 +8,14 @@
  * to the test's virtual addresses (see kvm_util.h). That makes it a very
  * bare machine:
  *
- * - Mark every guest function, entry points and helpers alike, GUEST_CODE.
- *   GUEST_CODE keeps GCC from using VFP/NEON registers (the guest has no VFP:
- *   any VFP instruction is an Undefined Instruction, and float or double
- *   types are a compile error), from inlining it into host code or
- *   host code into it, from adding stack-protector checks, and from turning
- *   loops into memset/memcpy calls.
+ * - Mark every guest function, entry points and helpers alike, GUEST_CODE
+ *   (or GUEST_CODE_ARM / GUEST_CODE_THUMB). It keeps GCC from using VFP/NEON
+ *   registers (the guest has no VFP: any VFP instruction is an Undefined
+ *   Instruction, and float or double types are a compile error), from
+ *   inlining it into host code or host code into it, from adding
+ *   stack-protector checks, and from turning loops into memset/memcpy calls.
+ *   Helpers the guest calls must be guest code too: a static inline
+ *   function without the attribute is host code.
  * - No libc: no printf, memcpy, memset, strlen... (they are host code and may
  *   use VFP, NEON or exclusive accesses). Write small loops. Do not copy or
  *   zero-initialise structs or arrays as a whole (s1 = s2, = { 0 }, large
@@ -52,9 +54,23 @@
 #define __GUEST_NO_SSP
 #endif
 
-#define GUEST_CODE __attribute__((noinline, __GUEST_NO_SSP			\
-	target("general-regs-only"),						\
+#define __GUEST_CODE(isa) __attribute__((noinline, __GUEST_NO_SSP		\
+	target(isa "general-regs-only"),					\
 	optimize("no-tree-loop-distribute-patterns")))
+/* The compiler's default instruction set (Thumb-2 for Debian's armhf GCC). */
+#define GUEST_CODE		__GUEST_CODE("")
+/* A given instruction set; the vCPU starts in the entry point's. */
+#define GUEST_CODE_ARM		__GUEST_CODE("arm,")
+#define GUEST_CODE_THUMB	__GUEST_CODE("thumb,")
+
+/*
+ * GUEST_ARM_AND_THUMB(name, (params), { body }) defines two static guest
+ * functions, name_arm and name_thumb, with the same parameters and body,
+ * for tests that must hold in both instruction sets.
+ */
+#define GUEST_ARM_AND_THUMB(name, params, ...)					\
+	static GUEST_CODE_ARM void name##_arm params __VA_ARGS__		\
+	static GUEST_CODE_THUMB void name##_thumb params __VA_ARGS__
 
 /* ---- Reporting to the host --------------------------------------------------- */
 
