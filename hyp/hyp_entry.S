@@ -162,12 +162,14 @@ hyp_goto_reset:
 hyp_panic:
 	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR
 	str	r0, [r1, #HYP_CPU_PANIC_VECTOR]
-	mrc	p15, 4, r0, c5, c2, 0		@ HSR
+	mrc	p15, 4, r0, c5, c2, 0		@ HSR, before anything else traps
 	str	r0, [r1, #HYP_CPU_PANIC_HSR]
 	mrs	r0, ELR_hyp
 	str	r0, [r1, #HYP_CPU_PANIC_ELR]
 	mrc	p15, 4, r0, c6, c0, 0		@ HDFAR
 	str	r0, [r1, #HYP_CPU_PANIC_HDFAR]
+	bl	hyp_panic_restore_host		@ hyp_switch.S: if a guest was loaded
+	mrc	p15, 4, r1, c13, c0, 2
 
 	add	sp, r1, #HYP_CPU_PAGE_SIZE
 	ldr	lr, [sp, #-4]			@ host's LR_usr, as hyp_vec_trap pushed it

@@ -189,13 +189,46 @@
 	mcrr	p15, 0, r7, r8, c7		@ PAR
 .endm
 
+/*
+ * Puts the host's PL1 state and Hyp controls back (saved by hyp_run), marks
+ * no vCPU loaded and sets ELR/SPSR to return to the host's hvc. Clobbers
+ * r1-r11.
+ */
+.macro restore_host
+	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR
+	add	r2, r1, #HYP_CPU_HOST_CTXT
+	restore_cp15 r2
+	restore_banked r2
+	ldr	r3, [r2, #CTXT_VPIDR]
+	ldr	r4, [r2, #CTXT_VMPIDR]
+	mcr	p15, 4, r3, c0, c0, 0		@ VPIDR
+	mcr	p15, 4, r4, c0, c0, 5		@ VMPIDR
+	add	r9, r1, #HYP_CPU_HOST_HCR
+	ldm	r9, {r3-r7}
+	mcr	p15, 4, r3, c1, c1, 0		@ HCR
+	mcr	p15, 4, r4, c1, c1, 3		@ HSTR
+	mcr	p15, 4, r5, c1, c1, 2		@ HCPTR
+	mcr	p15, 4, r6, c14, c1, 0		@ CNTHCTL
+	mcr	p15, 4, r7, c1, c1, 1		@ HDCR
+	ldr	r3, [r1, #HYP_CPU_HOST_CNTVOFF]
+	ldr	r4, [r1, #HYP_CPU_HOST_CNTVOFF + 4]
+	mcrr	p15, 4, r3, r4, c14		@ CNTVOFF
+	mov	r3, #0
+	mov	r4, #0
+	mcrr	p15, 6, r3, r4, c2		@ VTTBR: no VM
+	str	r3, [r1, #HYP_CPU_CURRENT_VCPU]
+	ldr	r3, [r1, #HYP_CPU_HOST_ELR]	@ the host's hvc, saved by hyp_host_trap
+	msr	ELR_hyp, r3
+	ldr	r3, [r1, #HYP_CPU_HOST_SPSR]
+	msr	spsr_cxsf, r3
+.endm
+
 	.section .hyp.text, "ax"
 
 /* u32 hyp_run(struct vcpu *vcpu): see the top of this file. */
 ENTRY(hyp_run)
 	push	{r4-r11, lr}
 	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR: this CPU's Hyp data
-	str	r0, [r1, #HYP_CPU_CURRENT_VCPU]
 
 	/* The host's state. */
 	add	r2, r1, #HYP_CPU_HOST_CTXT
@@ -216,6 +249,8 @@ ENTRY(hyp_run)
 	str	r3, [r1, #HYP_CPU_HOST_CNTVOFF]
 	str	r4, [r1, #HYP_CPU_HOST_CNTVOFF + 4]
 	and	r12, r7, #HDCR_HPMN_MASK	@ the host's PMU counter split stays
+	/* From here on, a Hyp panic restores the host (hyp_panic_restore_host). */
+	str	r0, [r1, #HYP_CPU_CURRENT_VCPU]
 
 	/* The guest's. */
 	restore_cp15 r0
@@ -299,33 +334,7 @@ guest_exit:
 	str	r1, [r12, #VCPU_VFP_LOADED]
 1:
 
-	/* The host's state again. */
-	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR
-	add	r2, r1, #HYP_CPU_HOST_CTXT
-	restore_cp15 r2
-	restore_banked r2
-	ldr	r3, [r2, #CTXT_VPIDR]
-	ldr	r4, [r2, #CTXT_VMPIDR]
-	mcr	p15, 4, r3, c0, c0, 0		@ VPIDR
-	mcr	p15, 4, r4, c0, c0, 5		@ VMPIDR
-	add	r9, r1, #HYP_CPU_HOST_HCR
-	ldm	r9, {r3-r7}
-	mcr	p15, 4, r3, c1, c1, 0		@ HCR
-	mcr	p15, 4, r4, c1, c1, 3		@ HSTR
-	mcr	p15, 4, r5, c1, c1, 2		@ HCPTR
-	mcr	p15, 4, r6, c14, c1, 0		@ CNTHCTL
-	mcr	p15, 4, r7, c1, c1, 1		@ HDCR
-	ldr	r3, [r1, #HYP_CPU_HOST_CNTVOFF]
-	ldr	r4, [r1, #HYP_CPU_HOST_CNTVOFF + 4]
-	mcrr	p15, 4, r3, r4, c14		@ CNTVOFF
-	mov	r3, #0
-	mov	r4, #0
-	mcrr	p15, 6, r3, r4, c2		@ VTTBR: no VM
-	str	r3, [r1, #HYP_CPU_CURRENT_VCPU]
-	ldr	r3, [r1, #HYP_CPU_HOST_ELR]	@ the host's hvc, saved by hyp_host_trap
-	msr	ELR_hyp, r3
-	ldr	r3, [r1, #HYP_CPU_HOST_SPSR]
-	msr	spsr_cxsf, r3
+	restore_host
 	pop	{r4-r11, lr}			@ hyp_run's frame
 	bx	lr				@ into hyp_host_trap, which erets to the host
 
@@ -361,6 +370,23 @@ ENTRY(hyp_flush_all_vmids)
 	mov	r0, #0
 	bx	lr
 ENDPROC(hyp_flush_all_vmids)
+
+/*
+ * Called by hyp_panic when Hyp took an unexpected exception: if a vCPU was
+ * loaded (a kvm32 bug in the world switch, or an asynchronous abort routed
+ * to Hyp), the CPU holds guest state, and the host must get its own back
+ * before hyp_panic returns to it. The guest's state is lost: its KVM_RUN
+ * fails. Preserves r0.
+ */
+ENTRY(hyp_panic_restore_host)
+	mrc	p15, 4, r1, c13, c0, 2		@ HTPIDR
+	ldr	r2, [r1, #HYP_CPU_CURRENT_VCPU]
+	cmp	r2, #0
+	bxeq	lr
+	mov	r12, lr				@ LR_usr is the host's to restore
+	restore_host
+	bx	r12
+ENDPROC(hyp_panic_restore_host)
 
 /*
  * A vector taken while a vCPU may be loaded: if one is, this is the guest's

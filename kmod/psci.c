@@ -72,15 +72,18 @@ out:
 static u32 affinity_info(struct kvm32_vcpu *vcpu, u32 mpidr, u32 level)
 {
 	struct kvm32_vcpu *target;
+	u32 ret = PSCI_RET_INVALID_PARAMS;
 
 	/* Only level 0 (a single CPU) is meaningful to a vCPU. */
 	if (level)
-		return PSCI_RET_INVALID_PARAMS;
+		return ret;
+	mutex_lock(&vcpu->vm->lock);	/* vCPUs may be being created */
 	target = vcpu_by_mpidr(vcpu->vm, mpidr);
-	if (!target)
-		return PSCI_RET_INVALID_PARAMS;
-	return READ_ONCE(target->power_off) ? PSCI_0_2_AFFINITY_LEVEL_OFF :
-					      PSCI_0_2_AFFINITY_LEVEL_ON;
+	if (target)
+		ret = READ_ONCE(target->power_off) ? PSCI_0_2_AFFINITY_LEVEL_OFF :
+						     PSCI_0_2_AFFINITY_LEVEL_ON;
+	mutex_unlock(&vcpu->vm->lock);
+	return ret;
 }
 
 /* SYSTEM_OFF / SYSTEM_RESET: every vCPU stops; the VMM decides the rest. */
