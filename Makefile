@@ -85,7 +85,8 @@ $(B)/vmm: $(B)/vmm-obj/main.o $(B)/libvmm.a
 SELFTEST_LIB  := $(wildcard selftests/lib/*.c)
 SELFTEST_SRCS := $(wildcard selftests/board/*_test.c)
 SELFTESTS     := $(patsubst selftests/board/%.c,$(B)/selftests/%,$(SELFTEST_SRCS))
-SELFTEST_CFLAGS := $(USER_CFLAGS) -static -Iselftests/lib -isystem $(KSELFTEST) $(USER_INC)
+# Guest code in the tests runs with its MMU off: no unaligned accesses.
+SELFTEST_CFLAGS := $(USER_CFLAGS) -static -mno-unaligned-access -Iselftests/lib -isystem $(KSELFTEST) $(USER_INC)
 
 selftests: $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites
 $(B)/selftests/%: selftests/board/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h uapi/asm/*.h) $(KVM_H)

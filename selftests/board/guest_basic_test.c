@@ -123,6 +123,40 @@ TEST(guest_state_survives_exits)
 	vm_free(vm);
 }
 
+/*
+ * Two vCPUs of one VM, run in turns: each has its own registers and stack,
+ * so each continues its own sequence.
+ */
+TEST(vcpus_keep_their_own_state)
+{
+	const uint32_t count = 50, seed[2] = { 1, 0xdeadbeef };
+	uint32_t x[2], y[2];
+	struct kvm_vcpu *vcpu[2];
+	struct kvm_vm *vm;
+	struct ucall uc;
+
+	vm = vm_create();
+	for (unsigned int v = 0; v < 2; v++) {
+		vcpu[v] = vcpu_add(vm, v, guest_sequence);
+		vcpu_args_set(vcpu[v], 2, count, seed[v]);
+		x[v] = seed[v];
+		y[v] = ~seed[v];
+	}
+	for (uint32_t i = 0; i < count; i++) {
+		for (unsigned int v = 0; v < 2; v++) {
+			x[v] = LCG_NEXT(x[v]);
+			y[v] = (y[v] << 3 | y[v] >> 29) ^ x[v];
+			ASSERT_EQ(UCALL_SYNC, vcpu_run_to_ucall(vcpu[v], &uc));
+			ASSERT_EQ(i, uc.args[0]) TH_LOG("vCPU %u", v);
+			ASSERT_EQ(x[v], uc.args[1]) TH_LOG("vCPU %u, step %u", v, i);
+			ASSERT_EQ(y[v], uc.args[2]) TH_LOG("vCPU %u, step %u", v, i);
+		}
+	}
+	for (unsigned int v = 0; v < 2; v++)
+		ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu[v], NULL));
+	vm_free(vm);
+}
+
 /* ---- Memory ------------------------------------------------------------------- */
 
 /* In the binary's .data and .bss: the guest gets its own copy of both. */

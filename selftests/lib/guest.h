@@ -10,8 +10,8 @@
  *
  * - Mark every guest function, entry points and helpers alike, GUEST_CODE
  *   (or GUEST_CODE_ARM / GUEST_CODE_THUMB). It keeps GCC from using VFP/NEON
- *   registers (the guest has no VFP: any VFP instruction is an Undefined
- *   Instruction, and float or double types are a compile error), from
+ *   registers (VFP is off after reset, by CPACR and FPEXC: a VFP instruction
+ *   is an Undefined Instruction; float and double are a compile error), from
  *   inlining it into host code or host code into it, from adding
  *   stack-protector checks, and from turning loops into memset/memcpy calls.
  *   Helpers the guest calls must be guest code too: a static inline
@@ -25,6 +25,8 @@
  * - All memory is Strongly-ordered with the MMU off: no unaligned accesses
  *   (the binaries are built with -mno-unaligned-access; no packed structs),
  *   no exclusive loads/stores (no atomics, no locks, no __sync/__atomic).
+ *   QEMU does not fault unaligned accesses there, real CPUs do: the board
+ *   cannot catch a mistake here.
  * - Memory the guest can use: its stack (64 KiB), the test binary's globals
  *   (the guest's own copy, initialised from the file: see
  *   sync_global_to_guest()/sync_global_from_guest()) and what the test adds
@@ -36,9 +38,10 @@
  *   the host: use inline asm for MMIO so the instruction is exactly known.
  * - Report with GUEST_SYNC/GUEST_PRINTF, check with GUEST_ASSERT*, end with
  *   GUEST_DONE(); nothing after it runs (running the vCPU again repeats the
- *   UCALL_DONE). A guest function that returns, or an unexpected exception
- *   (undefined instruction, alignment fault...), is reported to the host and
- *   fails the test.
+ *   UCALL_DONE). A guest function that returns, a branch to address 0 or an
+ *   unexpected exception (an undefined or VFP instruction, SVC, an abort) is
+ *   reported to the host with its address and fails the test; so does a
+ *   write to the binary's code or constants (read-only slots).
  */
 #ifndef KVM32_GUEST_H
 #define KVM32_GUEST_H

@@ -371,7 +371,8 @@ struct kvm_vcpu *vcpu_add_with_features(struct kvm_vm *vm, uint32_t id,
 	TEST_ASSERT(id < VM_MAX_VCPUS, "vCPU id %u: at most %u vCPUs", id,
 		    VM_MAX_VCPUS);
 	TEST_ASSERT(!vm->vcpus[id], "vCPU %u already exists", id);
-	TEST_ASSERT(guest_code, "no guest code for vCPU %u", id);
+	TEST_ASSERT(vm_gpa_to_hva_range(vm, entry & ~1u, 4),
+		    "vCPU %u: guest code at %p is not in guest memory", id, guest_code);
 	vcpu = calloc(1, sizeof(*vcpu));
 	TEST_ASSERT(vcpu, "out of memory");
 	vcpu->vm = vm;
@@ -451,8 +452,10 @@ void vcpu_run_ok(struct kvm_vcpu *vcpu)
 	do {
 		ret = vcpu_run(vcpu);
 	} while (ret == -1 && errno == EINTR);
-	TEST_ASSERT(!ret, "KVM_RUN of vCPU %u returned %d: %s", vcpu->id, ret,
-		    strerror(errno));
+	/* KVM's answer to a guest access to no slot that it cannot decode. */
+	TEST_ASSERT(!ret, "KVM_RUN of vCPU %u returned %d: %s%s", vcpu->id, ret,
+		    strerror(errno), errno == ENOSYS ?
+		    " (an MMIO access other than a single LDR/STR without writeback?)" : "");
 }
 
 /* ---- Describing exits --------------------------------------------------------- */
@@ -487,10 +490,17 @@ const char *exit_reason_str(uint32_t reason)
 static const char *mmio_hint(struct kvm_vm *vm, uint64_t gpa)
 {
 	uint64_t guard = VCPU_STACK_STRIDE - VCPU_STACK_SIZE - VCPU_EXC_STACK_SIZE;
-	unsigned int id;
+	unsigned int i, id;
 
 	if (gpa < vm->page_size)
 		return " (a NULL pointer?)";
+	for (i = 0; i < vm->nr_regions; i++) {
+		const struct vm_region *r = &vm->regions[i];
+
+		if ((r->flags & KVM_MEM_READONLY) && gpa >= r->gpa &&
+		    gpa - r->gpa < r->size)
+			return " (in a read-only slot)";
+	}
 	for (id = 0; id < VM_MAX_VCPUS; id++) {
 		if (vm->vcpus[id] && gpa < VCPU_STACK_GPA(id) &&
 		    gpa >= VCPU_STACK_GPA(id) - guard)

@@ -19,6 +19,11 @@
  *               for the exception modes, an unmapped guard below each
  *   0xfff00000  UCALL_MMIO_ADDR (ucall.h): no memory, guest->host messages
  *
+ * Guest and host see the same memory through different attributes: the
+ * guest uncached (MMU off), the host cached. QEMU's board has no caches to
+ * disagree; on real hardware the host could read stale cache lines of memory
+ * the guest wrote (ucall messages included) until guests run with caches on.
+ *
  * Every function here checks what it does and ends the test with a message
  * (TEST_ASSERT) on failure, except the raw vcpu_run(), which returns what
  * KVM_RUN returned so that tests can check errors.
@@ -54,7 +59,7 @@ __test_assert_fail(const char *file, int line, const char *cond, int err,
 } while (0)
 
 #define TEST_FAIL(fmt, ...)							\
-	__test_assert_fail(__FILE__, __LINE__, "TEST_FAIL", errno,		\
+	__test_assert_fail(__FILE__, __LINE__, "TEST_FAIL", 0,		\
 			   fmt, ##__VA_ARGS__)
 
 /* Compares as 64-bit unsigned numbers and prints both sides on failure. */

@@ -54,14 +54,12 @@ static void guest_string(struct kvm_vm *vm, uint32_t gpa, char *out, size_t size
 		snprintf(out, size, "(guest string at %#x)", gpa);
 }
 
-void ucall_format_print(struct kvm_vcpu *vcpu, const struct ucall *uc,
-			char *out, unsigned int size)
+void ucall_format_print(const struct ucall *uc, char *out, unsigned int size)
 {
 	const char *f = uc->buf;
 	uint32_t nargs = uc->args[0], next = 1;
 	unsigned int len = 0;
 
-	(void)vcpu;
 	if (nargs == UCALL_PRINT_RAW) {
 		snprintf(out, size, "%s", uc->buf);
 		return;
@@ -109,7 +107,7 @@ void ucall_format_print(struct kvm_vcpu *vcpu, const struct ucall *uc,
 static const char *vector_name(uint32_t vector)
 {
 	static const char *const names[] = {
-		[GUEST_VECTOR_RESET] = "Reset (a jump to address 0?)",
+		[GUEST_VECTOR_RESET] = "Reset",
 		[GUEST_VECTOR_UNDEF] = "Undefined Instruction",
 		[GUEST_VECTOR_SVC] = "Supervisor Call",
 		[GUEST_VECTOR_PABT] = "Prefetch Abort",
@@ -142,6 +140,10 @@ void ucall_report_fatal(struct kvm_vcpu *vcpu, const struct ucall *uc)
 	if (vector == GUEST_VECTOR_RETURNED)
 		TEST_FAIL("vCPU %u: the guest function returned instead of ending with GUEST_DONE()",
 			  vcpu->id);
+	/* No exception has address 0 as its vector: the guest branched there. */
+	if (vector == GUEST_VECTOR_RESET)
+		TEST_FAIL("vCPU %u branched to address 0 (a NULL function pointer?); LR was %#x",
+			  vcpu->id, lr);
 
 	/* How far LR is past the instruction that took the exception. */
 	if (vector == GUEST_VECTOR_DABT)
@@ -166,7 +168,7 @@ static bool ucall_handle_common(struct kvm_vcpu *vcpu, uint32_t cmd,
 
 	switch (cmd) {
 	case UCALL_PRINT:
-		ucall_format_print(vcpu, uc, text, sizeof(text));
+		ucall_format_print(uc, text, sizeof(text));
 		fprintf(stderr, "# guest (vCPU %u): %s\n", vcpu->id, text);
 		return true;
 	case UCALL_ASSERT:

@@ -90,7 +90,6 @@ void __attribute__((noreturn))
 ucall_report_fatal(struct kvm_vcpu *vcpu, const struct ucall *uc);
 
 /* The text of a UCALL_PRINT formatted into @out (the host does printf). */
-void ucall_format_print(struct kvm_vcpu *vcpu, const struct ucall *uc,
-			char *out, unsigned int size);
+void ucall_format_print(const struct ucall *uc, char *out, unsigned int size);
 
 #endif /* KVM32_UCALL_H */
