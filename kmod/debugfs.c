@@ -6,6 +6,7 @@
  *   hyp_mem   the memory Hyp mode uses, in bytes
  *   hyp_selftest  reading it checks Hyp's address space on every online
  *             CPU (hyp_selftest.c)
+ *   stage2_blocks  how many 2 MiB blocks stage 2 has mapped since load
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -15,6 +16,7 @@
 #include "hyp_mmu.h"
 #include "hyp_selftest.h"
 #include "hyp_setup.h"
+#include "stage2.h"
 
 static struct dentry *kvm32_debugfs_dir;
 
@@ -50,6 +52,13 @@ static int hyp_selftest_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(hyp_selftest);
 
+static int stage2_blocks_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%ld\n", atomic_long_read(&kvm32_stage2_block_maps));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stage2_blocks);
+
 void kvm32_debugfs_init(void)
 {
 	kvm32_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -57,6 +66,8 @@ void kvm32_debugfs_init(void)
 	debugfs_create_file("hyp_mem", 0400, kvm32_debugfs_dir, NULL, &hyp_mem_fops);
 	debugfs_create_file("hyp_selftest", 0400, kvm32_debugfs_dir, NULL,
 			    &hyp_selftest_fops);
+	debugfs_create_file("stage2_blocks", 0400, kvm32_debugfs_dir, NULL,
+			    &stage2_blocks_fops);
 }
 
 void kvm32_debugfs_exit(void)

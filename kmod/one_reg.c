@@ -9,10 +9,13 @@
  *   timer the virtual timer's CTL and CVAL, and its counter CNT (which sets
  *         the VM's virtual counter offset);
  *   VFP   d0-d15 or d0-d31 (as the host has), FPSCR, FPEXC, FPINST, FPINST2,
- *         and the host's FPSID, MVFR0, MVFR1 (read-only: writes must match).
+ *         and the host's FPSID, MVFR0, MVFR1 (read-only: writes must match);
+ *   demux CCSIDR of every cache CLIDR lists, selected by a CSSELR value
+ *         (the host's: read-only, writes must match).
  *
  * Unknown ids answer -ENOENT, ids of another architecture -EINVAL, as KVM.
  */
+#include <linux/irqflags.h>
 #include <linux/kvm.h>
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
@@ -104,10 +107,74 @@ static unsigned int nr_vfp_dregs(void)
 	return (read_mvfr0() & 0xf) == 2 ? 32 : 16;
 }
 
+#define ID_CCSIDR(csselr)	(KVM_REG_ARM | KVM_REG_SIZE_U32 | KVM_REG_ARM_DEMUX | \
+				 KVM_REG_ARM_DEMUX_ID_CCSIDR | (csselr))
+#define CSSELR_MAX		14	/* level 7, instruction: (6 << 1) | 1 */
+
+/* Whether CLIDR lists the cache a CSSELR value selects: (level << 1) | InD. */
+static bool valid_csselr(u32 csselr)
+{
+	u32 clidr, ctype, level = csselr >> 1;
+
+	if (csselr > CSSELR_MAX)
+		return false;
+	asm volatile("mrc p15, 1, %0, c0, c0, 1" : "=r" (clidr));
+	ctype = (clidr >> (level * 3)) & 7;
+	switch (ctype) {
+	case 1:			/* instruction cache only */
+		return csselr & 1;
+	case 2:			/* data cache only */
+	case 4:			/* unified */
+		return !(csselr & 1);
+	case 3:			/* separate instruction and data caches */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The host's CCSIDR for a cache: select it, read, put the selection back. */
+static u32 read_ccsidr(u32 csselr)
+{
+	unsigned long flags;
+	u32 ccsidr, saved;
+
+	local_irq_save(flags);
+	asm volatile("mrc p15, 2, %0, c0, c0, 0" : "=r" (saved));
+	asm volatile("mcr p15, 2, %0, c0, c0, 0\n\tisb" : : "r" (csselr));
+	asm volatile("mrc p15, 1, %0, c0, c0, 0" : "=r" (ccsidr));
+	asm volatile("mcr p15, 2, %0, c0, c0, 0\n\tisb" : : "r" (saved));
+	local_irq_restore(flags);
+	return ccsidr;
+}
+
+static unsigned int nr_caches(void)
+{
+	unsigned int csselr, n = 0;
+
+	for (csselr = 0; csselr <= CSSELR_MAX; csselr++)
+		n += valid_csselr(csselr);
+	return n;
+}
+
+static int demux_reg(u64 id, bool set, u32 __user *uaddr)
+{
+	u32 csselr = id & KVM_REG_ARM_DEMUX_VAL_MASK, val;
+
+	if ((id & KVM_REG_ARM_DEMUX_ID_MASK) != KVM_REG_ARM_DEMUX_ID_CCSIDR ||
+	    KVM_REG_SIZE(id) != sizeof(u32) || !valid_csselr(csselr))
+		return -ENOENT;
+	if (!set)
+		return put_user(read_ccsidr(csselr), uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	return val == read_ccsidr(csselr) ? 0 : -EINVAL;
+}
+
 static unsigned int nr_regs(void)
 {
 	return CORE_WORDS + ARRAY_SIZE(cp15_regs) + 1 /* TIMER_CNT */ +
-	       nr_vfp_dregs() + ARRAY_SIZE(vfp_ctrl_regs);
+	       nr_vfp_dregs() + ARRAY_SIZE(vfp_ctrl_regs) + nr_caches();
 }
 
 static bool valid_core_cpsr(u32 cpsr)
@@ -237,6 +304,8 @@ int kvm32_one_reg(struct kvm32_vcpu *vcpu, bool set, void __user *argp)
 		return -EINVAL;
 	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE)
 		return core_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
+	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_DEMUX)
+		return demux_reg(reg.id, set, u64_to_user_ptr(reg.addr));
 	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_VFP)
 		return vfp_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
 	if (reg.id == KVM_REG_ARM_TIMER_CNT)
@@ -273,6 +342,9 @@ int kvm32_reg_list(struct kvm32_vcpu *vcpu, void __user *argp)
 			return -EFAULT;
 	for (i = 0; i < ARRAY_SIZE(vfp_ctrl_regs); i++)
 		if (put_user(ID_VFP(KVM_REG_SIZE_U32, vfp_ctrl_regs[i]), ids++))
+			return -EFAULT;
+	for (i = 0; i <= CSSELR_MAX; i++)
+		if (valid_csselr(i) && put_user((u64)ID_CCSIDR(i), ids++))
 			return -EFAULT;
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/huge_mm.h>
 #include <linux/kvm.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -155,13 +156,76 @@ out:
  * instructions for it (the instruction cache of a Cortex-A7 is VIPT, so
  * invalidating by address through the kernel's mapping is not enough).
  */
-static void prepare_guest_page(struct page *page)
+static void clean_guest_page(struct page *page)
 {
 	void *va = kmap_local_page(page);
 
 	__cpuc_flush_dcache_area(va, PAGE_SIZE);
 	kunmap_local(va);
+}
+
+static void prepare_guest_page(struct page *page)
+{
+	clean_guest_page(page);
 	kvm32_icache_inval_all();
+}
+
+atomic_long_t kvm32_stage2_block_maps = ATOMIC_LONG_INIT(0);
+
+#define BLOCK_PAGES	(LPAE_BLOCK_SIZE / PAGE_SIZE)
+
+/*
+ * Maps the 2 MiB block around @gfn with one descriptor if host memory
+ * allows: the VMM's page there is part of a 2 MiB huge page, the slot's
+ * guest and host addresses agree modulo 2 MiB, the whole block lies in the
+ * slot and none of it is mapped yet. Then all 512 pages are pinned (they
+ * must be physically contiguous) and prepared. One TLB entry then covers
+ * what 512 would, and a fault maps 512 pages. Returns 0 if mapped, or a
+ * negative errno to fall back to a page.
+ */
+static int map_block(struct kvm32_vm *vm, const struct kvm32_memslot *s, unsigned int id,
+		     u64 gfn, struct page *page, unsigned int flags)
+{
+	u64 first = gfn & ~(u64)(BLOCK_PAGES - 1), index = first - s->base_gfn, i;
+	unsigned long hva = kvm32_memslot_hva(s, first, PAGE_SHIFT);
+	struct page **pages = vm->pinned[id] + index;
+	int ret;
+
+	if (folio_order(page_folio(page)) < HPAGE_PMD_ORDER ||
+	    first < s->base_gfn || first + BLOCK_PAGES > s->base_gfn + s->npages ||
+	    hva & (LPAE_BLOCK_SIZE - 1))
+		return -EINVAL;
+	for (i = 0; i < BLOCK_PAGES; i++)
+		if (pages[i])
+			return -EEXIST;
+
+	ret = pin_user_pages_fast(hva, BLOCK_PAGES, flags, pages);
+	if (ret != BLOCK_PAGES) {
+		if (ret > 0)
+			unpin_user_pages(pages, ret);
+		memset(pages, 0, BLOCK_PAGES * sizeof(*pages));
+		return -EFAULT;
+	}
+	for (i = 1; i < BLOCK_PAGES; i++)
+		if (page_to_pfn(pages[i]) != page_to_pfn(pages[0]) + i)
+			break;
+	ret = i == BLOCK_PAGES && !(page_to_phys(pages[0]) & (LPAE_BLOCK_SIZE - 1)) ?
+	      0 : -EINVAL;
+	if (!ret) {
+		for (i = 0; i < BLOCK_PAGES; i++)
+			clean_guest_page(pages[i]);
+		kvm32_icache_inval_all();
+		ret = lpae_pgtable_map(&vm->s2, first << PAGE_SHIFT, page_to_phys(pages[0]),
+				       LPAE_BLOCK_SIZE, (s->flags & KVM32_MEM_READONLY) ?
+				       LPAE_PROT_RO : LPAE_PROT_RW, LPAE_MAP_BLOCKS);
+	}
+	if (ret) {
+		unpin_user_pages(pages, BLOCK_PAGES);
+		memset(pages, 0, BLOCK_PAGES * sizeof(*pages));
+		return ret;
+	}
+	atomic_long_inc(&kvm32_stage2_block_maps);
+	return 0;
 }
 
 int kvm32_stage2_map(struct kvm32_vm *vm, u64 ipa, bool write)
@@ -194,6 +258,11 @@ int kvm32_stage2_map(struct kvm32_vm *vm, u64 ipa, bool write)
 	ret = pin_user_pages_fast(kvm32_memslot_hva(s, gfn, PAGE_SHIFT), 1, flags, &page);
 	if (ret != 1) {
 		ret = ret < 0 ? ret : -EFAULT;
+		goto out;
+	}
+	if (!map_block(vm, s, id, gfn, page, flags)) {
+		unpin_user_page(page);	/* the block holds its own pins */
+		ret = 0;
 		goto out;
 	}
 	prepare_guest_page(page);

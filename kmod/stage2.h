@@ -2,6 +2,7 @@
 #ifndef KVM32_STAGE2_H
 #define KVM32_STAGE2_H
 
+#include <linux/atomic.h>
 #include <linux/kvm.h>
 #include <linux/types.h>
 
@@ -20,5 +21,8 @@ int kvm32_stage2_set_region(struct kvm32_vm *vm, const struct kvm_userspace_memo
  * @write hits a read-only slot (both MMIO), or another negative errno.
  */
 int kvm32_stage2_map(struct kvm32_vm *vm, u64 ipa, bool write);
+
+/* How many 2 MiB blocks stage 2 has mapped since load (debugfs). */
+extern atomic_long_t kvm32_stage2_block_maps;
 
 #endif /* KVM32_STAGE2_H */
