@@ -5,7 +5,6 @@
  */
 #include <linux/cpumask.h>
 #include <linux/kvm.h>
-#include <linux/minmax.h>
 
 #include "caps.h"
 #include "memslot.h"
@@ -26,7 +25,7 @@ long kvm32_check_extension(struct kvm32_vm *vm, unsigned long cap)
 	case KVM_CAP_IMMEDIATE_EXIT:
 		return 1;
 	case KVM_CAP_NR_VCPUS:
-		return min_t(unsigned int, num_online_cpus(), KVM32_MAX_VCPUS);
+		return num_online_cpus();	/* the recommended maximum, as KVM */
 	case KVM_CAP_MAX_VCPUS:
 	case KVM_CAP_MAX_VCPU_ID:
 		return KVM32_MAX_VCPUS;

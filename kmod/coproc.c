@@ -3,9 +3,9 @@
  * Coprocessor accesses the guest is made to trap (vcpu.c sets HCR, HSTR and
  * HDCR), emulated as 32-bit ARM KVM emulates them:
  *
- *   ACTLR (HCR.TAC)               reads the host's, with SMP set as the VM
- *                                 needs; writes ignored
- *   L2CTLR, L2ECTLR (HCR.TIDCP)   the number of CPUs the VM has; 0
+ *   ACTLR (HCR.TAC)               the vCPU's value (the host's, with SMP
+ *                                 as the VM needs, see vcpu.c); writes ignored
+ *   L2CTLR, L2ECTLR (HCR.TIDCP)   the vCPU's value (the VM's CPU count); 0
  *   DC ISW/CSW/CISW (HCR.TSW)     set/way operations cannot be confined to
  *                                 one VM: clean+invalidate all its memory
  *   PMU (HDCR.TPM)                read as zero, writes ignored: no PMU
@@ -30,9 +30,6 @@
 #define ISS_CRM(hsr)		(((hsr) >> 1) & 0xf)
 #define ISS64_OPC1(hsr)		(((hsr) >> 16) & 0xf)
 #define ISS64_RT2(hsr)		(((hsr) >> 10) & 0xf)
-
-#define ACTLR_SMP		BIT(6)
-#define L2CTLR_NCPUS_SHIFT	24
 
 /* A 32-bit CP15 register by its encoding: CRn, opc1, CRm, opc2. */
 #define CP15(crn, opc1, crm, opc2)	(((crn) << 12) | ((opc1) << 8) | ((crm) << 4) | (opc2))
@@ -73,26 +70,17 @@ static void flush_vm_memory(struct kvm32_vm *vm)
 	mutex_unlock(&vm->lock);
 }
 
-static u32 read_actlr(void)
-{
-	u32 actlr;
-
-	asm volatile("mrc p15, 0, %0, c1, c0, 1" : "=r" (actlr));
-	return actlr;
-}
-
 /* Returns true if emulated; *val is the value read, or the value written. */
 static bool emulate_cp15_32(struct kvm32_vcpu *vcpu, u32 enc, bool read, u32 *val)
 {
 	switch (enc) {
 	case ENC_ACTLR:
 		if (read)
-			*val = vcpu->vm->nr_vcpus > 1 ? read_actlr() | ACTLR_SMP :
-							 read_actlr() & ~ACTLR_SMP;
+			*val = vcpu->actlr;
 		return true;
 	case ENC_L2CTLR:
 		if (read)
-			*val = (vcpu->vm->nr_vcpus - 1) << L2CTLR_NCPUS_SHIFT;
+			*val = vcpu->l2ctlr;
 		return true;
 	case ENC_L2ECTLR:
 	case ENC_CNTP_TVAL:

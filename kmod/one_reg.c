@@ -5,13 +5,16 @@
  *
  *   core  struct kvm_regs as 32-bit words: id = its word index;
  *   CP15  the registers the world switch keeps, by (opc1, CRn, CRm, opc2)
- *         or (opc1, CRm) for 64-bit ones; MIDR and MPIDR;
+ *         or (opc1, CRm) for 64-bit ones (TTBR0/1 also by their 32-bit
+ *         view); MPIDR; ACTLR and L2CTLR as the guest reads them; the
+ *         host's identification registers (read-only: writes must match);
  *   timer the virtual timer's CTL and CVAL, and its counter CNT (which sets
  *         the VM's virtual counter offset);
  *   VFP   d0-d15 or d0-d31 (as the host has), FPSCR, FPEXC, FPINST, FPINST2,
  *         and the host's FPSID, MVFR0, MVFR1 (read-only: writes must match);
  *   demux CCSIDR of every cache CLIDR lists, selected by a CSSELR value
- *         (the host's: read-only, writes must match).
+ *         (the host's: read-only, writes must match);
+ *   firmware  the VM's PSCI version, and the levels of the SMCCC workarounds.
  *
  * Unknown ids answer -ENOENT, ids of another architecture -EINVAL, as KVM.
  */
@@ -29,44 +32,106 @@
 struct cp15_reg {
 	u64 id;
 	size_t offset;		/* in struct kvm32_cpu_ctxt */
-	bool read_only;		/* identification: writes must match */
 };
 
-#define R32(op1, crn, crm, op2, field, ro) \
-	{ ARM_CP15_REG32(op1, crn, crm, op2), offsetof(struct kvm32_cpu_ctxt, field), ro }
+#define R32(op1, crn, crm, op2, field) \
+	{ ARM_CP15_REG32(op1, crn, crm, op2), offsetof(struct kvm32_cpu_ctxt, field) }
 #define R64(op1, crm, field) \
-	{ ARM_CP15_REG64(op1, crm), offsetof(struct kvm32_cpu_ctxt, field), false }
+	{ ARM_CP15_REG64(op1, crm), offsetof(struct kvm32_cpu_ctxt, field) }
 
 static const struct cp15_reg cp15_regs[] = {
-	R32(0, 0, 0, 0, vpidr, true),		/* MIDR */
-	R32(0, 0, 0, 5, vmpidr, false),		/* MPIDR */
-	R32(0, 1, 0, 0, sctlr, false),
-	R32(0, 1, 0, 2, cpacr, false),
-	R32(0, 2, 0, 2, ttbcr, false),
-	R32(0, 3, 0, 0, dacr, false),
-	R32(0, 5, 0, 0, dfsr, false),
-	R32(0, 5, 0, 1, ifsr, false),
-	R32(0, 5, 1, 0, adfsr, false),
-	R32(0, 5, 1, 1, aifsr, false),
-	R32(0, 6, 0, 0, dfar, false),
-	R32(0, 6, 0, 2, ifar, false),
-	R32(0, 10, 2, 0, prrr, false),
-	R32(0, 10, 2, 1, nmrr, false),
-	R32(0, 10, 3, 0, amair0, false),
-	R32(0, 10, 3, 1, amair1, false),
-	R32(0, 12, 0, 0, vbar, false),
-	R32(0, 13, 0, 1, contextidr, false),
-	R32(0, 13, 0, 2, tpidrurw, false),
-	R32(0, 13, 0, 3, tpidruro, false),
-	R32(0, 13, 0, 4, tpidrprw, false),
-	R32(0, 14, 1, 0, cntkctl, false),
-	R32(0, 14, 3, 1, cntv_ctl, false),	/* KVM_REG_ARM_TIMER_CTL */
-	R32(2, 0, 0, 0, csselr, false),
+	R32(0, 0, 0, 5, vmpidr),		/* MPIDR */
+	R32(0, 1, 0, 0, sctlr),
+	R32(0, 1, 0, 2, cpacr),
+	R32(0, 2, 0, 0, ttbr0),		/* TTBR0, 32-bit view: low word */
+	R32(0, 2, 0, 1, ttbr1),		/* TTBR1, 32-bit view */
+	R32(0, 2, 0, 2, ttbcr),
+	R32(0, 3, 0, 0, dacr),
+	R32(0, 5, 0, 0, dfsr),
+	R32(0, 5, 0, 1, ifsr),
+	R32(0, 5, 1, 0, adfsr),
+	R32(0, 5, 1, 1, aifsr),
+	R32(0, 6, 0, 0, dfar),
+	R32(0, 6, 0, 2, ifar),
+	R32(0, 10, 2, 0, prrr),
+	R32(0, 10, 2, 1, nmrr),
+	R32(0, 10, 3, 0, amair0),
+	R32(0, 10, 3, 1, amair1),
+	R32(0, 12, 0, 0, vbar),
+	R32(0, 13, 0, 1, contextidr),
+	R32(0, 13, 0, 2, tpidrurw),
+	R32(0, 13, 0, 3, tpidruro),
+	R32(0, 13, 0, 4, tpidrprw),
+	R32(0, 14, 1, 0, cntkctl),
+	R32(0, 14, 3, 1, cntv_ctl),	/* KVM_REG_ARM_TIMER_CTL */
+	R32(2, 0, 0, 0, csselr),
 	R64(0, 2, ttbr0),
 	R64(1, 2, ttbr1),
 	R64(0, 7, par),
 	R64(3, 14, cntv_cval),			/* KVM_REG_ARM_TIMER_CVAL */
 };
+
+/* The host's identification registers, read at PL1 as the guest reads them. */
+#define ID_REG(op1, crn, crm, op2)					\
+	static u32 read_id_##op1##_##crn##_##crm##_##op2(void)		\
+	{								\
+		u32 v;							\
+		asm volatile("mrc p15, " #op1 ", %0, c" #crn ", c" #crm ", " #op2 \
+			     : "=r" (v));				\
+		return v;						\
+	}
+#define ID_ENTRY(op1, crn, crm, op2) \
+	{ ARM_CP15_REG32(op1, crn, crm, op2), read_id_##op1##_##crn##_##crm##_##op2 }
+
+ID_REG(0, 0, 0, 0)	/* MIDR (the guest's VPIDR equals it) */
+ID_REG(0, 0, 0, 1)	/* CTR */
+ID_REG(0, 0, 0, 2)	/* TCMTR */
+ID_REG(0, 0, 0, 3)	/* TLBTR */
+ID_REG(0, 0, 0, 6)	/* REVIDR */
+ID_REG(0, 0, 1, 0)	/* ID_PFR0 */
+ID_REG(0, 0, 1, 1)	/* ID_PFR1 */
+ID_REG(0, 0, 1, 2)	/* ID_DFR0 */
+ID_REG(0, 0, 1, 3)	/* ID_AFR0 */
+ID_REG(0, 0, 1, 4)	/* ID_MMFR0 */
+ID_REG(0, 0, 1, 5)	/* ID_MMFR1 */
+ID_REG(0, 0, 1, 6)	/* ID_MMFR2 */
+ID_REG(0, 0, 1, 7)	/* ID_MMFR3 */
+ID_REG(0, 0, 2, 0)	/* ID_ISAR0 */
+ID_REG(0, 0, 2, 1)	/* ID_ISAR1 */
+ID_REG(0, 0, 2, 2)	/* ID_ISAR2 */
+ID_REG(0, 0, 2, 3)	/* ID_ISAR3 */
+ID_REG(0, 0, 2, 4)	/* ID_ISAR4 */
+ID_REG(0, 0, 2, 5)	/* ID_ISAR5 */
+ID_REG(1, 0, 0, 1)	/* CLIDR */
+ID_REG(1, 0, 0, 7)	/* AIDR */
+
+static const struct id_reg {
+	u64 id;
+	u32 (*read)(void);
+} id_regs[] = {
+	ID_ENTRY(0, 0, 0, 0), ID_ENTRY(0, 0, 0, 1), ID_ENTRY(0, 0, 0, 2),
+	ID_ENTRY(0, 0, 0, 3), ID_ENTRY(0, 0, 0, 6), ID_ENTRY(0, 0, 1, 0),
+	ID_ENTRY(0, 0, 1, 1), ID_ENTRY(0, 0, 1, 2), ID_ENTRY(0, 0, 1, 3),
+	ID_ENTRY(0, 0, 1, 4), ID_ENTRY(0, 0, 1, 5), ID_ENTRY(0, 0, 1, 6),
+	ID_ENTRY(0, 0, 1, 7), ID_ENTRY(0, 0, 2, 0), ID_ENTRY(0, 0, 2, 1),
+	ID_ENTRY(0, 0, 2, 2), ID_ENTRY(0, 0, 2, 3), ID_ENTRY(0, 0, 2, 4),
+	ID_ENTRY(0, 0, 2, 5), ID_ENTRY(1, 0, 0, 1), ID_ENTRY(1, 0, 0, 7),
+};
+
+#define ID_ACTLR	ARM_CP15_REG32(0, 1, 0, 1)
+#define ID_L2CTLR	ARM_CP15_REG32(1, 9, 0, 2)
+
+static const u64 fw_regs[] = {
+	KVM_REG_ARM_PSCI_VERSION,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1,
+	KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2,
+};
+
+#define KVM_REG_FEATURE_LEVEL_MASK	0xf
+#define PSCI_0_1	0x00000001
+#define PSCI_0_2	0x00000002
+#define PSCI_1_0	0x00010000
+#define TIMER_CTL_ISTATUS	BIT(2)
 
 #define ID_VFP(size, i)	(KVM_REG_ARM | (size) | KVM_REG_ARM_VFP | (i))
 
@@ -161,8 +226,7 @@ static int demux_reg(u64 id, bool set, u32 __user *uaddr)
 {
 	u32 csselr = id & KVM_REG_ARM_DEMUX_VAL_MASK, val;
 
-	if ((id & KVM_REG_ARM_DEMUX_ID_MASK) != KVM_REG_ARM_DEMUX_ID_CCSIDR ||
-	    KVM_REG_SIZE(id) != sizeof(u32) || !valid_csselr(csselr))
+	if (id != ID_CCSIDR(csselr) || !valid_csselr(csselr))
 		return -ENOENT;
 	if (!set)
 		return put_user(read_ccsidr(csselr), uaddr);
@@ -174,6 +238,7 @@ static int demux_reg(u64 id, bool set, u32 __user *uaddr)
 static unsigned int nr_regs(void)
 {
 	return CORE_WORDS + ARRAY_SIZE(cp15_regs) + 1 /* TIMER_CNT */ +
+	       ARRAY_SIZE(id_regs) + 2 /* ACTLR, L2CTLR */ + ARRAY_SIZE(fw_regs) +
 	       nr_vfp_dregs() + ARRAY_SIZE(vfp_ctrl_regs) + nr_caches();
 }
 
@@ -186,10 +251,9 @@ static bool valid_core_cpsr(u32 cpsr)
 	case SVC_MODE:
 	case ABT_MODE:
 	case UND_MODE:
-	case SYSTEM_MODE:
 		return true;
 	default:
-		return false;	/* Hyp and Monitor mode are not the guest's */
+		return false;	/* as KVM: no System, Hyp or Monitor mode */
 	}
 }
 
@@ -242,8 +306,6 @@ static int cp15_reg(struct kvm32_vcpu *vcpu, const struct cp15_reg *r, bool set,
 		return copy_to_user(uaddr, field, size) ? -EFAULT : 0;
 	if (copy_from_user(&val, uaddr, size))
 		return -EFAULT;
-	if (r->read_only)
-		return memcmp(&val, field, size) ? -EINVAL : 0;
 	memcpy(field, &val, size);
 	return 0;
 }
@@ -253,6 +315,9 @@ static int vfp_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, void __user *uaddr
 	struct kvm32_vfp *vfp = &vcpu->hyp->vfp;
 	u32 index = id & KVM_REG_ARM_VFP_MASK, val, *field, host;
 
+	/* No stray bits: exactly a VFP id of its size (as KVM). */
+	if (id != ID_VFP(id & KVM_REG_SIZE_MASK, index))
+		return -ENOENT;
 	if (index < nr_vfp_dregs()) {
 		if (KVM_REG_SIZE(id) != sizeof(u64))
 			return -ENOENT;
@@ -293,27 +358,124 @@ static int vfp_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, void __user *uaddr
 	return put_user(*field, (u32 __user *)uaddr);
 }
 
+/* Read-only registers: reads give @host; a write must repeat it. */
+static int read_only_reg(u32 host, bool set, u32 __user *uaddr)
+{
+	u32 val;
+
+	if (!set)
+		return put_user(host, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	return val == host ? 0 : -EINVAL;
+}
+
+/* Registers the guest reads but cannot write (ACTLR, L2CTLR): set by the VMM. */
+static int vcpu_word(u32 *field, bool set, u32 __user *uaddr)
+{
+	return set ? get_user(*field, uaddr) : put_user(*field, uaddr);
+}
+
+/* 5.6's levels on 32-bit ARM: no Spectre-v2 branch predictor hardening in Hyp yet. */
+static u64 workaround_level(u64 id)
+{
+	return id == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1 ?
+	       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_NOT_AVAIL :
+	       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_UNKNOWN;
+}
+
+static int fw_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, u64 __user *uaddr)
+{
+	bool psci_0_2 = vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2);
+	u64 val, level;
+
+	if (id == KVM_REG_ARM_PSCI_VERSION) {
+		if (!set)
+			return put_user(psci_0_2 ? (u64)vcpu->vm->psci_version : PSCI_0_1, uaddr);
+		if (get_user(val, uaddr))
+			return -EFAULT;
+		/* The version a VM offers, chosen among those its vCPUs' features allow. */
+		if (val == PSCI_0_1 ? psci_0_2 : !psci_0_2 || (val != PSCI_0_2 && val != PSCI_1_0))
+			return -EINVAL;
+		vcpu->vm->psci_version = val;
+		return 0;
+	}
+	level = workaround_level(id);
+	if (!set)
+		return put_user(level, uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	/* A level the host does not provide cannot be promised to a guest. */
+	if ((val & ~(u64)KVM_REG_FEATURE_LEVEL_MASK) || val > level)
+		return -EINVAL;
+	return 0;
+}
+
+/* The virtual timer's control: ISTATUS is computed, not stored (as KVM). */
+static int timer_ctl(struct kvm32_vcpu *vcpu, bool set, u32 __user *uaddr)
+{
+	struct kvm32_cpu_ctxt *c = vcpu_ctxt(vcpu);
+	u64 now = __arch_counter_get_cntpct() - vcpu->hyp->cntvoff;
+	u32 val;
+
+	if (!set)
+		return put_user(c->cntv_ctl | (now >= c->cntv_cval ? TIMER_CTL_ISTATUS : 0),
+				uaddr);
+	if (get_user(val, uaddr))
+		return -EFAULT;
+	c->cntv_ctl = val & ~TIMER_CTL_ISTATUS;
+	return 0;
+}
+
+static int cp15_or_id_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, void __user *uaddr)
+{
+	unsigned int i;
+
+	if (id == KVM_REG_ARM_TIMER_CTL)
+		return timer_ctl(vcpu, set, uaddr);
+	if (id == ID_ACTLR)
+		return vcpu_word(&vcpu->actlr, set, uaddr);
+	if (id == ID_L2CTLR)
+		return vcpu_word(&vcpu->l2ctlr, set, uaddr);
+	for (i = 0; i < ARRAY_SIZE(id_regs); i++)
+		if (id_regs[i].id == id)
+			return read_only_reg(id_regs[i].read(), set, uaddr);
+	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
+		if (cp15_regs[i].id == id)
+			return cp15_reg(vcpu, &cp15_regs[i], set, uaddr);
+	return -ENOENT;
+}
+
 int kvm32_one_reg(struct kvm32_vcpu *vcpu, bool set, void __user *argp)
 {
 	struct kvm_one_reg reg;
+	void __user *uaddr;
 	unsigned int i;
 
 	if (copy_from_user(&reg, argp, sizeof(reg)))
 		return -EFAULT;
-	if ((reg.id & KVM_REG_ARCH_MASK) != KVM_REG_ARM)
+	/* Nothing architecture-specific lives in the upper 32 bits (as KVM). */
+	if ((reg.id & ~KVM_REG_SIZE_MASK) >> 32 != KVM_REG_ARM >> 32)
 		return -EINVAL;
-	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_CORE)
-		return core_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
-	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_DEMUX)
-		return demux_reg(reg.id, set, u64_to_user_ptr(reg.addr));
-	if ((reg.id & KVM_REG_ARM_COPROC_MASK) == KVM_REG_ARM_VFP)
-		return vfp_reg(vcpu, reg.id, set, u64_to_user_ptr(reg.addr));
-	if (reg.id == KVM_REG_ARM_TIMER_CNT)
-		return timer_cnt(vcpu, set, u64_to_user_ptr(reg.addr));
-	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
-		if (cp15_regs[i].id == reg.id)
-			return cp15_reg(vcpu, &cp15_regs[i], set, u64_to_user_ptr(reg.addr));
-	return -ENOENT;
+	uaddr = u64_to_user_ptr(reg.addr);
+
+	switch (reg.id & KVM_REG_ARM_COPROC_MASK) {
+	case KVM_REG_ARM_CORE:
+		return core_reg(vcpu, reg.id, set, uaddr);
+	case KVM_REG_ARM_DEMUX:
+		return demux_reg(reg.id, set, uaddr);
+	case KVM_REG_ARM_VFP:
+		return vfp_reg(vcpu, reg.id, set, uaddr);
+	case KVM_REG_ARM_FW:
+		for (i = 0; i < ARRAY_SIZE(fw_regs); i++)
+			if (reg.id == fw_regs[i])
+				return fw_reg(vcpu, reg.id, set, uaddr);
+		return -ENOENT;
+	default:
+		if (reg.id == KVM_REG_ARM_TIMER_CNT)
+			return timer_cnt(vcpu, set, uaddr);
+		return cp15_or_id_reg(vcpu, reg.id, set, uaddr);
+	}
 }
 
 int kvm32_reg_list(struct kvm32_vcpu *vcpu, void __user *argp)
@@ -335,8 +497,15 @@ int kvm32_reg_list(struct kvm32_vcpu *vcpu, void __user *argp)
 	for (i = 0; i < ARRAY_SIZE(cp15_regs); i++)
 		if (put_user(cp15_regs[i].id, ids++))
 			return -EFAULT;
-	if (put_user((u64)KVM_REG_ARM_TIMER_CNT, ids++))
+	if (put_user((u64)KVM_REG_ARM_TIMER_CNT, ids++) ||
+	    put_user((u64)ID_ACTLR, ids++) || put_user((u64)ID_L2CTLR, ids++))
 		return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(id_regs); i++)
+		if (put_user(id_regs[i].id, ids++))
+			return -EFAULT;
+	for (i = 0; i < ARRAY_SIZE(fw_regs); i++)
+		if (put_user(fw_regs[i], ids++))
+			return -EFAULT;
 	for (i = 0; i < nr_vfp_dregs(); i++)
 		if (put_user(ID_VFP(KVM_REG_SIZE_U64, i), ids++))
 			return -EFAULT;

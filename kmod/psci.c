@@ -3,7 +3,8 @@
  * Hypercalls from the guest: PSCI, the firmware interface that starts, stops
  * and resets CPUs and the system. A vCPU initialised with
  * KVM_ARM_VCPU_PSCI_0_2 gets PSCI 1.0 with the standard function numbers
- * (as Linux 5.6's KVM gives it); otherwise the KVM-specific PSCI 0.1
+ * (as Linux 5.6's KVM gives it; 0.2 if the VMM chose it with
+ * KVM_REG_ARM_PSCI_VERSION); otherwise the KVM-specific PSCI 0.1
  * numbers (KVM_PSCI_FN_*). Everything else answers NOT_SUPPORTED.
  */
 #include <linux/kvm.h>
@@ -124,7 +125,7 @@ static u32 psci_1_0(struct kvm32_vcpu *vcpu, u32 fn, int *exit)
 
 	switch (fn) {
 	case PSCI_0_2_FN_PSCI_VERSION:
-		return PSCI_1_0;
+		return vcpu->vm->psci_version;
 	case PSCI_0_2_FN_CPU_SUSPEND:
 		/* A standby state is allowed to return at once: it is a WFI. */
 		return PSCI_RET_SUCCESS;
@@ -144,7 +145,10 @@ static u32 psci_1_0(struct kvm32_vcpu *vcpu, u32 fn, int *exit)
 		*exit = system_event(vcpu, KVM_SYSTEM_EVENT_RESET);
 		return PSCI_RET_INTERNAL_FAILURE;
 	case PSCI_1_0_FN_PSCI_FEATURES:
-		return psci_features(a1);
+		/* A VM set to PSCI 0.2 (KVM_REG_ARM_PSCI_VERSION) has no 1.0 calls. */
+		if (vcpu->vm->psci_version == PSCI_1_0)
+			return psci_features(a1);
+		return PSCI_RET_NOT_SUPPORTED;
 	default:
 		return PSCI_RET_NOT_SUPPORTED;
 	}

@@ -14,6 +14,7 @@
 #include <linux/huge_mm.h>
 #include <linux/kvm.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <asm/cacheflush.h>
@@ -109,6 +110,34 @@ void kvm32_stage2_destroy(struct kvm32_vm *vm)
 	lpae_pgtable_destroy(&vm->s2);
 }
 
+/*
+ * A writable slot needs writable memory behind it: the guest would write
+ * where the VMM may not (KVM checks the same, -EPERM). Holes are allowed:
+ * they fault when the guest touches them.
+ */
+static int check_writable(const struct kvm32_memslot_request *req)
+{
+	unsigned long hva = req->userspace_addr, end = hva + req->memory_size;
+	struct vm_area_struct *vma;
+	int ret = 0;
+
+	if (req->flags & KVM32_MEM_READONLY)
+		return 0;
+	mmap_read_lock(current->mm);
+	while (hva < end) {
+		vma = find_vma(current->mm, hva);
+		if (!vma || vma->vm_start >= end)
+			break;
+		if (!(vma->vm_flags & VM_WRITE)) {
+			ret = -EPERM;
+			break;
+		}
+		hva = vma->vm_end;
+	}
+	mmap_read_unlock(current->mm);
+	return ret;
+}
+
 int kvm32_stage2_set_region(struct kvm32_vm *vm, const struct kvm_userspace_memory_region *mem)
 {
 	struct kvm32_memslot_request req = {
@@ -125,6 +154,8 @@ int kvm32_stage2_set_region(struct kvm32_vm *vm, const struct kvm_userspace_memo
 
 	mutex_lock(&vm->lock);
 	ret = kvm32_memslot_check(&vm->slots, &req, PAGE_SHIFT, TASK_SIZE, &change);
+	if (!ret && change != KVM32_MR_DELETE && change != KVM32_MR_NONE)
+		ret = check_writable(&req);
 	if (ret)
 		goto out;
 

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/kvm.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -62,6 +63,26 @@
 #define HDCR_TDRA	BIT(11)
 
 #define SCTLR_RESET	0x00c50078	/* Cortex-A15/A7: MMU, caches off */
+#define ACTLR_SMP	BIT(6)
+#define L2CTLR_NCPUS_SHIFT	24
+#define L2CTLR_NCPUS_MASK	(3 << L2CTLR_NCPUS_SHIFT)
+
+/*
+ * ACTLR and L2CTLR as the guest reads them (KVM's values): the host's, with
+ * the SMP bit and the cluster's CPU count telling the VM's topology (four
+ * vCPUs per cluster, as MPIDR numbers them).
+ */
+static void reset_impdef_regs(struct kvm32_vcpu *vcpu)
+{
+	unsigned int nr = vcpu->vm->nr_vcpus, in_cluster;
+	u32 actlr, l2ctlr;
+
+	asm volatile("mrc p15, 0, %0, c1, c0, 1" : "=r" (actlr));
+	asm volatile("mrc p15, 1, %0, c9, c0, 2" : "=r" (l2ctlr));
+	vcpu->actlr = nr > 1 ? actlr | ACTLR_SMP : actlr & ~ACTLR_SMP;
+	in_cluster = min(nr - (vcpu->id & ~3U), 4U);
+	vcpu->l2ctlr = (l2ctlr & ~L2CTLR_NCPUS_MASK) | ((in_cluster - 1) << L2CTLR_NCPUS_SHIFT);
+}
 
 u32 *vcpu_reg(struct kvm32_vcpu *vcpu, unsigned int n)
 {
@@ -128,6 +149,7 @@ void kvm32_vcpu_reset(struct kvm32_vcpu *vcpu)
 
 	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
 	vcpu->mmio_pending = false;
+	reset_impdef_regs(vcpu);
 }
 
 int kvm32_vcpu_preferred_target(void __user *argp)
@@ -141,29 +163,35 @@ int kvm32_vcpu_preferred_target(void __user *argp)
 	return copy_to_user(argp, &init, sizeof(init)) ? -EFAULT : 0;
 }
 
-#define KNOWN_FEATURES	(BIT(KVM_ARM_VCPU_POWER_OFF) | BIT(KVM_ARM_VCPU_PSCI_0_2))
+/* KVM_ARM_VCPU_POWER_OFF and KVM_ARM_VCPU_PSCI_0_2: bits 0 and 1. */
+#define NR_FEATURES	2
 
 static int vcpu_init(struct kvm32_vcpu *vcpu, void __user *argp)
 {
 	struct kvm_vcpu_init init;
 	unsigned int i;
+	u32 features = 0;
 
 	if (copy_from_user(&init, argp, sizeof(init)))
 		return -EFAULT;
 	if (init.target != kvm32_cpu_target(read_cpuid_id()))
 		return -EINVAL;
-	if (init.features[0] & ~KNOWN_FEATURES)
-		return -ENOENT;
-	for (i = 1; i < ARRAY_SIZE(init.features); i++)
-		if (init.features[i])
+	/* Bit by bit from bit 0, so the same error wins as in KVM. */
+	for (i = 0; i < ARRAY_SIZE(init.features) * 32; i++) {
+		bool set = init.features[i / 32] & BIT(i % 32);
+
+		if (set && i >= NR_FEATURES)
 			return -ENOENT;
-	/* Init again is a reset, but with the same target and features. */
-	if (vcpu->target >= 0 &&
-	    (vcpu->target != init.target || vcpu->features != init.features[0]))
-		return -EINVAL;
+		/* Init again is a reset, but with the same features. */
+		if (vcpu->target >= 0 && i < NR_FEATURES &&
+		    !!(vcpu->features & BIT(i)) != set)
+			return -EINVAL;
+		if (set)
+			features |= BIT(i);
+	}
 
 	vcpu->target = init.target;
-	vcpu->features = init.features[0];
+	vcpu->features = features;
 	kvm32_vcpu_reset(vcpu);
 	return 0;
 }
@@ -230,7 +258,9 @@ static int vcpu_run(struct kvm32_vcpu *vcpu)
 			break;
 		}
 		if (vcpu->power_off) {
-			ret = kvm32_vcpu_wait_powered_on(vcpu);
+			/* Woken by CPU_ON, or by a signal the next pass reports. */
+			kvm32_vcpu_wait_powered_on(vcpu);
+			ret = 1;
 			continue;
 		}
 		cond_resched();

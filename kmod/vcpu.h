@@ -25,6 +25,8 @@ struct kvm32_vcpu {
 	int target;			/* KVM_ARM_TARGET_*, or -1 before KVM_ARM_VCPU_INIT */
 	u32 features;			/* KVM_ARM_VCPU_* bits given at init */
 	bool power_off;			/* PSCI CPU_OFF, or created powered off */
+	u32 actlr;			/* what the guest reads from ACTLR ... */
+	u32 l2ctlr;			/* ... and L2CTLR (writes are ignored) */
 	wait_queue_head_t wait;		/* where it sleeps when off or in WFI */
 
 	bool mmio_pending;		/* a KVM_EXIT_MMIO to complete on the next run */

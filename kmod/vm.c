@@ -129,6 +129,7 @@ int kvm32_vm_create(unsigned long type)
 	vm->mm = current->mm;
 	/* The guest's virtual counter starts near zero, as on a board at reset. */
 	vm->cntvoff = __arch_counter_get_cntpct();
+	vm->psci_version = 0x00010000;	/* PSCI 1.0, the newest (KVM_REG_ARM_PSCI_VERSION) */
 	mmgrab(vm->mm);
 	/* Unloading must wait until the VM is gone: it holds Hyp state. */
 	__module_get(THIS_MODULE);

@@ -29,6 +29,7 @@ struct kvm32_vm {
 	struct page **pinned[KVM32_USER_MEM_SLOTS];	/* per slot, by page */
 	struct lpae_pgtable s2;
 	u64 cntvoff;			/* virtual counter = physical - cntvoff */
+	u32 psci_version;		/* offered with KVM_ARM_VCPU_PSCI_0_2 */
 
 	/* VMID (vmid.c): valid while vmid_gen is the current generation. */
 	u64 vmid_gen;
