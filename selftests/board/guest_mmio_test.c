@@ -101,6 +101,19 @@ GUEST_ARM_AND_THUMB(guest_readonly, (void), {
 	GUEST_DONE();
 })
 
+/*
+ * An 8-byte access to MMIO: LDRD/STRD trap without a valid syndrome on
+ * ARMv7, so the hypervisor cannot know the registers involved. KVM does not
+ * guess: KVM_RUN fails with ENOSYS (KVM_CAP_ARM_NISV_TO_USER is off).
+ */
+GUEST_ARM_AND_THUMB(guest_mmio_ldrd, (void), {
+	register uint32_t lo asm("r2"), hi asm("r3");
+
+	asm volatile("ldrd %0, %1, [%2]" : "=r" (lo), "=r" (hi) : "r" (MMIO_GPA) : "memory");
+	GUEST_SYNC(lo, hi);
+	GUEST_DONE();
+})
+
 /* ---- The tests, in both instruction sets ------------------------------------- */
 
 FIXTURE(mmio) {
@@ -112,18 +125,21 @@ FIXTURE_VARIANT(mmio) {
 	void *writes;
 	void *reads;
 	void *readonly;
+	void *ldrd;
 };
 
 FIXTURE_VARIANT_ADD(mmio, arm) {
 	.writes = guest_mmio_writes_arm,
 	.reads = guest_mmio_reads_arm,
 	.readonly = guest_readonly_arm,
+	.ldrd = guest_mmio_ldrd_arm,
 };
 
 FIXTURE_VARIANT_ADD(mmio, thumb) {
 	.writes = guest_mmio_writes_thumb,
 	.reads = guest_mmio_reads_thumb,
 	.readonly = guest_readonly_thumb,
+	.ldrd = guest_mmio_ldrd_thumb,
 };
 
 FIXTURE_SETUP(mmio)
@@ -216,6 +232,14 @@ TEST_F(mmio, readonly_slot_reads_memory_and_traps_writes)
 	EXPECT_EQ(0x55667788u, mem[1]);
 	EXPECT_EQ(0x99aabbccu, mem[2]);
 	ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, NULL));
+}
+
+TEST_F(mmio, doubleword_access_without_syndrome_is_enosys)
+{
+	struct kvm_vcpu *vcpu = vcpu_add(self->vm, 0, variant->ldrd);
+
+	EXPECT_EQ(-1, vcpu_run(vcpu));
+	EXPECT_EQ(ENOSYS, errno);
 }
 
 TEST_HARNESS_MAIN
