@@ -169,9 +169,17 @@ int vgic_dist_set_line(struct vgic_dist *d, unsigned int cpu, unsigned int intid
 
 /* --- registers ----------------------------------------------------------- */
 
+/* One field of a register access: which, and who is asking. */
+struct gicd_access {
+	struct vgic_dist *d;
+	unsigned int cpu;	/* the accessing vCPU */
+	u32 index;		/* the field's INTID, SGI, or register number */
+};
+
 /*
  * A distributor register, or an array of them: fields of field_bits each,
- * indexed by INTID (per_irq) or by position. Handlers see one field.
+ * indexed by INTID (per_irq) or by position. Handlers see one field; a
+ * register without a read handler reads as zero.
  */
 struct gicd_region {
 	u32 base;
@@ -179,18 +187,21 @@ struct gicd_region {
 	unsigned int field_bits;
 	bool per_irq;
 	bool byte_access;	/* bytes as well as words */
-	u32 (*read)(struct vgic_dist *d, unsigned int cpu, u32 index);
-	void (*write)(struct vgic_dist *d, unsigned int cpu, u32 index, u32 field);
+	u32 (*read)(const struct gicd_access *a);
+	void (*write)(const struct gicd_access *a, u32 field);
 };
 
-static u32 raz_read(struct vgic_dist *d, unsigned int cpu, u32 index)
+/* The interrupt a per-interrupt field belongs to, banked for a->cpu. */
+static struct vgic_irq *field_irq(const struct gicd_access *a)
 {
-	return 0;
+	return get_irq(a->d, a->cpu, a->index);
 }
 
-static u32 misc_read(struct vgic_dist *d, unsigned int cpu, u32 index)
+static u32 misc_read(const struct gicd_access *a)
 {
-	switch (index) {
+	const struct vgic_dist *d = a->d;
+
+	switch (a->index) {
 	case MISC_CTLR:
 		return d->enabled ? VGIC_GICD_CTLR_ENABLE : 0;
 	case MISC_TYPER:
@@ -205,44 +216,44 @@ static u32 misc_read(struct vgic_dist *d, unsigned int cpu, u32 index)
 }
 
 /* TYPER and IIDR are read-only. */
-static void misc_write(struct vgic_dist *d, unsigned int cpu, u32 index, u32 field)
+static void misc_write(const struct gicd_access *a, u32 field)
 {
-	if (index == MISC_CTLR)
-		d->enabled = field & VGIC_GICD_CTLR_ENABLE;
+	if (a->index == MISC_CTLR)
+		a->d->enabled = field & VGIC_GICD_CTLR_ENABLE;
 }
 
-static u32 group_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 group_read(const struct gicd_access *a)
 {
-	return get_irq(d, cpu, intid)->group1;
+	return field_irq(a)->group1;
 }
 
 /* Revision 2 of KVM's GICv2 model: groups are the guest's to configure. */
-static void group_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void group_write(const struct gicd_access *a, u32 field)
 {
-	get_irq(d, cpu, intid)->group1 = field;
+	field_irq(a)->group1 = field;
 }
 
-static u32 enable_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 enable_read(const struct gicd_access *a)
 {
-	return get_irq(d, cpu, intid)->enabled;
+	return field_irq(a)->enabled;
 }
 
-static void senable_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void senable_write(const struct gicd_access *a, u32 field)
 {
 	if (field)
-		get_irq(d, cpu, intid)->enabled = true;
+		field_irq(a)->enabled = true;
 }
 
 /* A queued interrupt stays queued: the next flush leaves it out. */
-static void cenable_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void cenable_write(const struct gicd_access *a, u32 field)
 {
 	if (field)
-		get_irq(d, cpu, intid)->enabled = false;
+		field_irq(a)->enabled = false;
 }
 
-static u32 pending_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 pending_read(const struct gicd_access *a)
 {
-	return irq_pending(get_irq(d, cpu, intid));
+	return irq_pending(field_irq(a));
 }
 
 /*
@@ -251,32 +262,32 @@ static u32 pending_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
  * GICD_I[SC]PENDR0 are WI in GICv2 (IHI 0048B 4.3.7): SGIs are made pending
  * through GICD_SGIR and GICD_SPENDSGIR, which name a requester.
  */
-static void write_latch(struct vgic_dist *d, unsigned int cpu, u32 intid, bool pending)
+static void write_latch(const struct gicd_access *a, bool pending)
 {
-	struct vgic_irq *irq = get_irq(d, cpu, intid);
+	struct vgic_irq *irq = field_irq(a);
 
-	if (is_sgi(intid))
+	if (is_sgi(a->index))
 		return;
 	irq->pending_latch = pending;
 	if (irq->queued)
 		irq->pending_written = true;
 }
 
-static void spending_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void spending_write(const struct gicd_access *a, u32 field)
 {
 	if (field)
-		write_latch(d, cpu, intid, true);
+		write_latch(a, true);
 }
 
-static void cpending_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void cpending_write(const struct gicd_access *a, u32 field)
 {
 	if (field)
-		write_latch(d, cpu, intid, false);
+		write_latch(a, false);
 }
 
-static u32 active_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 active_read(const struct gicd_access *a)
 {
-	return get_irq(d, cpu, intid)->active;
+	return field_irq(a)->active;
 }
 
 /*
@@ -285,9 +296,9 @@ static u32 active_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
  * where it is queued, else goes to its target (vCPU 0 without one, as KVM's
  * default target_vcpu). An interrupt already active stays as it is.
  */
-static void write_active(struct vgic_dist *d, unsigned int cpu, u32 intid, bool active)
+static void write_active(const struct gicd_access *a, bool active)
 {
-	struct vgic_irq *irq = get_irq(d, cpu, intid);
+	struct vgic_irq *irq = field_irq(a);
 	bool was_active = irq->active;
 	int home = irq_home(irq);
 
@@ -297,67 +308,67 @@ static void write_active(struct vgic_dist *d, unsigned int cpu, u32 intid, bool 
 	if (!active || was_active)
 		return;
 
-	if (is_sgi(intid))
-		irq->active_source = cpu;
-	else if (!is_private(intid))
+	if (is_sgi(a->index))
+		irq->active_source = a->cpu;
+	else if (!is_private(a->index))
 		irq->active_cpu = home < 0 ? 0 : home;
 }
 
-static void sactive_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void sactive_write(const struct gicd_access *a, u32 field)
 {
 	if (field)
-		write_active(d, cpu, intid, true);
+		write_active(a, true);
 }
 
-static void cactive_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void cactive_write(const struct gicd_access *a, u32 field)
 {
 	if (field)
-		write_active(d, cpu, intid, false);
+		write_active(a, false);
 }
 
-static u32 priority_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 priority_read(const struct gicd_access *a)
 {
-	return get_irq(d, cpu, intid)->priority;
+	return field_irq(a)->priority;
 }
 
-static void priority_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void priority_write(const struct gicd_access *a, u32 field)
 {
-	get_irq(d, cpu, intid)->priority = field & VGIC_PRIORITY_MASK;
+	field_irq(a)->priority = field & VGIC_PRIORITY_MASK;
 }
 
 /* GICD_ITARGETSR0-7 read as the reader's own CPU (IHI 0048B 4.3.12). */
-static u32 target_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 target_read(const struct gicd_access *a)
 {
-	if (is_private(intid))
-		return cpu_bit(cpu);
-	return get_irq(d, cpu, intid)->targets;
+	if (is_private(a->index))
+		return cpu_bit(a->cpu);
+	return field_irq(a)->targets;
 }
 
 /*
  * Only existing vCPUs can be targets. An SPI active or queued somewhere
  * stays there until completed or synced; the new target applies after.
  */
-static void target_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void target_write(const struct gicd_access *a, u32 field)
 {
-	if (is_private(intid))
+	if (is_private(a->index))
 		return;
-	get_irq(d, cpu, intid)->targets = field & existing_cpus(d);
+	field_irq(a)->targets = field & existing_cpus(a->d);
 }
 
-static u32 config_read(struct vgic_dist *d, unsigned int cpu, u32 intid)
+static u32 config_read(const struct gicd_access *a)
 {
-	return get_irq(d, cpu, intid)->edge ? VGIC_GICD_ICFGR_EDGE : 0;
+	return field_irq(a)->edge ? VGIC_GICD_ICFGR_EDGE : 0;
 }
 
 /*
  * SGIs are always edge-triggered; for PPIs the configuration is
  * IMPLEMENTATION DEFINED and KVM keeps them level (its timer relies on it).
  */
-static void config_write(struct vgic_dist *d, unsigned int cpu, u32 intid, u32 field)
+static void config_write(const struct gicd_access *a, u32 field)
 {
-	if (is_private(intid))
+	if (is_private(a->index))
 		return;
-	get_irq(d, cpu, intid)->edge = field & VGIC_GICD_ICFGR_EDGE;
+	field_irq(a)->edge = field & VGIC_GICD_ICFGR_EDGE;
 }
 
 /* The CPUs an SGI request from @cpu goes to; 0 for the reserved filter. */
@@ -374,27 +385,28 @@ static u8 sgir_targets(const struct vgic_dist *d, unsigned int cpu, u32 val)
 	return 0;
 }
 
-/* Each target gets the request pending from @cpu; NSATT means nothing here. */
-static void sgir_write(struct vgic_dist *d, unsigned int cpu, u32 index, u32 val)
+/* Each target gets the request pending from the writer; NSATT means nothing here. */
+static void sgir_write(const struct gicd_access *a, u32 val)
 {
-	u8 targets = sgir_targets(d, cpu, val) & existing_cpus(d);
+	struct vgic_dist *d = a->d;
+	u8 targets = sgir_targets(d, a->cpu, val) & existing_cpus(d);
 	u32 intid = val & VGIC_GICD_SGIR_INTID_MASK;
 	unsigned int target;
 
 	for (target = 0; target < d->nr_cpus; target++)
 		if (targets & cpu_bit(target))
-			d->private_irqs[target][intid].sgi_sources |= cpu_bit(cpu);
+			d->private_irqs[target][intid].sgi_sources |= cpu_bit(a->cpu);
 }
 
 /* GICD_[CS]PENDSGIR: a byte per SGI of the reader, a bit per requester. */
-static u32 sgi_pend_read(struct vgic_dist *d, unsigned int cpu, u32 sgi)
+static u32 sgi_pend_read(const struct gicd_access *a)
 {
-	return d->private_irqs[cpu][sgi].sgi_sources;
+	return field_irq(a)->sgi_sources;
 }
 
-static void sgi_cpend_write(struct vgic_dist *d, unsigned int cpu, u32 sgi, u32 field)
+static void sgi_cpend_write(const struct gicd_access *a, u32 field)
 {
-	struct vgic_irq *irq = &d->private_irqs[cpu][sgi];
+	struct vgic_irq *irq = field_irq(a);
 
 	irq->sgi_sources &= ~field;
 	if (irq->queued)
@@ -402,9 +414,9 @@ static void sgi_cpend_write(struct vgic_dist *d, unsigned int cpu, u32 sgi, u32 
 }
 
 /* Requesters that do not exist cannot have asked for anything. */
-static void sgi_spend_write(struct vgic_dist *d, unsigned int cpu, u32 sgi, u32 field)
+static void sgi_spend_write(const struct gicd_access *a, u32 field)
 {
-	d->private_irqs[cpu][sgi].sgi_sources |= field & existing_cpus(d);
+	field_irq(a)->sgi_sources |= field & existing_cpus(a->d);
 }
 
 /* Linux 5.6's vgic_v2_dist_registers, with the access sizes it allows. */
@@ -431,8 +443,9 @@ static const struct gicd_region gicd_regions[] = {
 	  .byte_access = true, .read = target_read, .write = target_write },
 	{ .base = VGIC_GICD_ICFGR, .size = PER_IRQ_SIZE(2), .field_bits = 2, .per_irq = true,
 	  .read = config_read, .write = config_write },
+	/* Write-only: reads as zero. */
 	{ .base = VGIC_GICD_SGIR, .size = 4, .field_bits = WORD_BITS,
-	  .read = raz_read, .write = sgir_write },
+	  .write = sgir_write },
 	{ .base = VGIC_GICD_CPENDSGIR, .size = VGIC_NR_SGIS, .field_bits = 8,
 	  .byte_access = true, .read = sgi_pend_read, .write = sgi_cpend_write },
 	{ .base = VGIC_GICD_SPENDSGIR, .size = VGIC_NR_SGIS, .field_bits = 8,
@@ -474,23 +487,23 @@ static const struct gicd_region *find_region(const struct vgic_dist *d, u32 offs
 int vgic_dist_read(struct vgic_dist *d, unsigned int cpu, u32 offset, unsigned int len,
 		   u32 *val)
 {
+	struct gicd_access a = { .d = d, .cpu = cpu };
 	const struct gicd_region *r;
 	unsigned int i, n;
-	u32 index;
 
 	*val = 0;
 	if (cpu >= d->nr_cpus)
 		return -EINVAL;
 	r = find_region(d, offset, len);
-	if (!r)
+	if (!r || !r->read)
 		return 0;
 
 	n = len * BYTE_BITS / r->field_bits;
-	index = first_field(r, offset);
 	for (i = 0; i < n; i++) {
-		if (r->per_irq && !irq_exists(d, index + i))
+		a.index = first_field(r, offset) + i;
+		if (r->per_irq && !irq_exists(d, a.index))
 			continue;
-		*val |= r->read(d, cpu, index + i) << (i * r->field_bits);
+		*val |= r->read(&a) << (i * r->field_bits);
 	}
 	return 0;
 }
@@ -498,9 +511,10 @@ int vgic_dist_read(struct vgic_dist *d, unsigned int cpu, u32 offset, unsigned i
 int vgic_dist_write(struct vgic_dist *d, unsigned int cpu, u32 offset, unsigned int len,
 		    u32 val)
 {
+	struct gicd_access a = { .d = d, .cpu = cpu };
 	const struct gicd_region *r;
 	unsigned int i, n;
-	u32 index, mask;
+	u32 mask;
 
 	if (cpu >= d->nr_cpus)
 		return -EINVAL;
@@ -509,12 +523,12 @@ int vgic_dist_write(struct vgic_dist *d, unsigned int cpu, u32 offset, unsigned 
 		return 0;
 
 	n = len * BYTE_BITS / r->field_bits;
-	index = first_field(r, offset);
 	mask = r->field_bits == WORD_BITS ? ~0U : (1U << r->field_bits) - 1;
 	for (i = 0; i < n; i++) {
-		if (r->per_irq && !irq_exists(d, index + i))
+		a.index = first_field(r, offset) + i;
+		if (r->per_irq && !irq_exists(d, a.index))
 			continue;
-		r->write(d, cpu, index + i, (val >> (i * r->field_bits)) & mask);
+		r->write(&a, (val >> (i * r->field_bits)) & mask);
 	}
 	return 0;
 }

@@ -219,7 +219,7 @@ void vgic_lr_decode(u32 val, struct vgic_lr *lr);
  * register. *overflow tells whether more were due than fitted: the caller
  * then asks for an underflow maintenance interrupt and flushes again after
  * the next sync. Interrupts still queued (no sync since the last flush) are
- * left out.
+ * left out. A @cpu that does not exist gets nothing.
  */
 unsigned int vgic_dist_flush(struct vgic_dist *d, unsigned int cpu, struct vgic_lr *lrs,
 			     unsigned int max, bool *overflow);
@@ -234,7 +234,8 @@ unsigned int vgic_dist_flush(struct vgic_dist *d, unsigned int cpu, struct vgic_
  * Where the distributor was written while the interrupt was queued (pending
  * or active set or cleared), the distributor wins; disabling, retargeting or
  * a priority change needs nothing: the next flush follows the distributor.
- * Entries naming an interrupt not queued on @cpu are ignored.
+ * Entries naming an interrupt not queued on @cpu are ignored, and all of
+ * them for a @cpu that does not exist.
  */
 void vgic_dist_sync(struct vgic_dist *d, unsigned int cpu, const struct vgic_lr *lrs,
 		    unsigned int n);
