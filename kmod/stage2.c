@@ -58,7 +58,11 @@ static void flush_vm_tlb(struct kvm32_vm *vm)
 {
 	u64 vttbr = kvm32_vm_vttbr(vm);
 
-	/* A VM that never ran, or whose VMID is stale, has no entries to drop. */
+	/*
+	 * A VM that never ran has no entries to drop. A VMID of an old
+	 * generation was flushed at the rollover; flushing it again only
+	 * costs the VM that holds it now a few TLB refills.
+	 */
 	if (!vm->vmid)
 		return;
 	preempt_disable();
@@ -66,6 +70,21 @@ static void flush_vm_tlb(struct kvm32_vm *vm)
 	preempt_enable();
 }
 
+/* Cleans and invalidates a page's data cache lines to the Point of Coherency. */
+static void clean_guest_page(struct page *page)
+{
+	void *va = kmap_local_page(page);
+
+	__cpuc_flush_dcache_area(va, PAGE_SIZE);
+	kunmap_local(va);
+}
+
+/*
+ * Gives a slot's pinned pages back. A guest running with its caches off
+ * wrote them straight to memory, while the host may hold older lines for
+ * them (speculative fetches through its own cacheable mapping): clean and
+ * invalidate before the host or anyone it hands the page to reads it.
+ */
 static void unpin_slot(struct kvm32_vm *vm, unsigned int id)
 {
 	struct page **pages = vm->pinned[id];
@@ -73,9 +92,12 @@ static void unpin_slot(struct kvm32_vm *vm, unsigned int id)
 
 	if (!pages)
 		return;
-	for (i = 0; i < vm->slots.slot[id].npages; i++)
-		if (pages[i])
-			unpin_user_page(pages[i]);
+	for (i = 0; i < vm->slots.slot[id].npages; i++) {
+		if (!pages[i])
+			continue;
+		clean_guest_page(pages[i]);
+		unpin_user_page(pages[i]);
+	}
 	kvfree(pages);
 	vm->pinned[id] = NULL;
 }
@@ -187,14 +209,6 @@ out:
  * instructions for it (the instruction cache of a Cortex-A7 is VIPT, so
  * invalidating by address through the kernel's mapping is not enough).
  */
-static void clean_guest_page(struct page *page)
-{
-	void *va = kmap_local_page(page);
-
-	__cpuc_flush_dcache_area(va, PAGE_SIZE);
-	kunmap_local(va);
-}
-
 static void prepare_guest_page(struct page *page)
 {
 	clean_guest_page(page);
