@@ -5,7 +5,9 @@
  * KVM_ARM_VCPU_PSCI_0_2 gets PSCI 1.0 with the standard function numbers
  * (as Linux 5.6's KVM gives it; 0.2 if the VMM chose it with
  * KVM_REG_ARM_PSCI_VERSION); otherwise the KVM-specific PSCI 0.1
- * numbers (KVM_PSCI_FN_*). Everything else answers NOT_SUPPORTED.
+ * numbers (KVM_PSCI_FN_*). SMCCC 1.1's discovery calls are answered too
+ * (version, features: no workaround offered). Everything else answers
+ * NOT_SUPPORTED.
  */
 #include <linux/kvm.h>
 #include <linux/psci.h>
@@ -16,6 +18,9 @@
 #include "exit.h"
 
 #define PSCI_1_0	0x00010000
+#define SMCCC_VERSION_FN	0x80000000
+#define SMCCC_ARCH_FEATURES_FN	0x80000001
+#define SMCCC_VERSION_1_1	0x00010001
 /* MIGRATE_INFO_TYPE: no Trusted OS that would need migrating. */
 #define PSCI_TOS_NOT_PRESENT_MP	2
 #define MPIDR_AFF_MASK	0x00ffffff
@@ -100,18 +105,23 @@ static int system_event(struct kvm32_vcpu *vcpu, u32 type)
 	return 0;
 }
 
+/* The calls PSCI_FEATURES reports, as KVM lists them (64-bit ids included). */
 static u32 psci_features(u32 fn)
 {
 	switch (fn) {
 	case PSCI_0_2_FN_PSCI_VERSION:
 	case PSCI_0_2_FN_CPU_SUSPEND:
+	case PSCI_0_2_FN64_CPU_SUSPEND:
 	case PSCI_0_2_FN_CPU_OFF:
 	case PSCI_0_2_FN_CPU_ON:
+	case PSCI_0_2_FN64_CPU_ON:
 	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
 	case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
 	case PSCI_0_2_FN_SYSTEM_OFF:
 	case PSCI_0_2_FN_SYSTEM_RESET:
 	case PSCI_1_0_FN_PSCI_FEATURES:
+	case SMCCC_VERSION_FN:
 		return PSCI_RET_SUCCESS;
 	default:
 		return PSCI_RET_NOT_SUPPORTED;
@@ -127,14 +137,17 @@ static u32 psci_1_0(struct kvm32_vcpu *vcpu, u32 fn, int *exit)
 	case PSCI_0_2_FN_PSCI_VERSION:
 		return vcpu->vm->psci_version;
 	case PSCI_0_2_FN_CPU_SUSPEND:
+	case PSCI_0_2_FN64_CPU_SUSPEND:
 		/* A standby state is allowed to return at once: it is a WFI. */
 		return PSCI_RET_SUCCESS;
 	case PSCI_0_2_FN_CPU_OFF:
 		WRITE_ONCE(vcpu->power_off, true);
 		return PSCI_RET_SUCCESS;
 	case PSCI_0_2_FN_CPU_ON:
+	case PSCI_0_2_FN64_CPU_ON:
 		return cpu_on(vcpu, a1, a2, a3);
 	case PSCI_0_2_FN_AFFINITY_INFO:
+	case PSCI_0_2_FN64_AFFINITY_INFO:
 		return affinity_info(vcpu, a1, a2);
 	case PSCI_0_2_FN_MIGRATE_INFO_TYPE:
 		return PSCI_TOS_NOT_PRESENT_MP;
@@ -174,7 +187,11 @@ int kvm32_handle_hvc(struct kvm32_vcpu *vcpu)
 	u32 ret;
 
 	/* The hvc has completed: ELR already points past it. */
-	if (vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2))
+	if (fn == SMCCC_VERSION_FN)
+		ret = SMCCC_VERSION_1_1;
+	else if (fn == SMCCC_ARCH_FEATURES_FN)
+		ret = PSCI_RET_NOT_SUPPORTED;	/* no SMCCC workaround offered */
+	else if (vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2))
 		ret = psci_1_0(vcpu, fn, &exit);
 	else
 		ret = psci_0_1(vcpu, fn);

@@ -39,10 +39,12 @@ void kvm32_vmid_update(struct kvm32_vm *vm)
 			next_vmid = 1;
 			/*
 			 * Other CPUs may be in guests under old VMIDs: make
-			 * them exit (they pick up a new VMID on re-entry),
-			 * then drop every guest TLB entry everywhere.
+			 * them exit, and wait until they have (they pick up a
+			 * new VMID on re-entry); only then drop every guest TLB
+			 * entry everywhere, or a CPU still in its guest could
+			 * refill entries under a VMID about to change hands.
 			 */
-			smp_call_function(leave_guest, NULL, 0);
+			smp_call_function(leave_guest, NULL, 1);
 			kvm32_hyp_call(HYP_CALL_FLUSH_ALL_VMIDS, 0, 0, 0);
 		}
 		vm->vmid = next_vmid++;

@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "board_util.h"
 #include "guest.h"
 #include "kselftest_harness.h"
 #include "kvm_util.h"
@@ -34,19 +35,6 @@ static GUEST_CODE void guest_sum_pages(uint32_t gpa, uint32_t size)
 		sum += *(volatile uint32_t *)(gpa + off);
 	GUEST_SYNC(sum);
 	GUEST_DONE();
-}
-
-static long stage2_blocks(void)
-{
-	char buf[32] = "";
-	int fd = open("/sys/kernel/debug/kvm32/stage2_blocks", O_RDONLY | O_CLOEXEC);
-	long n = -1;
-
-	if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0)
-		n = strtol(buf, NULL, 10);
-	if (fd >= 0)
-		close(fd);
-	return n;
 }
 
 /*
@@ -95,24 +83,24 @@ TEST(huge_pages_become_blocks)
 {
 	uint32_t sum;
 	void *mem = huge_memory(0, &sum);
-	long before = stage2_blocks();
+	long before = kvm32_debugfs_long("stage2_blocks");
 
 	ASSERT_NE(NULL, mem);
 	ASSERT_LE(0, before);
 	run_over(_metadata, mem, sum);
 	/* Both 2 MiB halves of the region, at least one of which THP backs. */
-	EXPECT_LE(before + 1, stage2_blocks()) TH_LOG("no 2 MiB block was mapped");
+	EXPECT_LE(before + 1, kvm32_debugfs_long("stage2_blocks")) TH_LOG("no 2 MiB block was mapped");
 }
 
 TEST(misaligned_memory_uses_pages)
 {
 	uint32_t sum;
 	void *mem = huge_memory(4096, &sum);
-	long before = stage2_blocks();
+	long before = kvm32_debugfs_long("stage2_blocks");
 
 	ASSERT_NE(NULL, mem);
 	run_over(_metadata, mem, sum);
-	EXPECT_EQ(before, stage2_blocks()) TH_LOG("a block was mapped across misaligned memory");
+	EXPECT_EQ(before, kvm32_debugfs_long("stage2_blocks")) TH_LOG("a block was mapped across misaligned memory");
 }
 
 TEST_HARNESS_MAIN

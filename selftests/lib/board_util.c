@@ -73,6 +73,21 @@ bool hyp_ping_all_ok(char *report, size_t size)
 	return ok == online && !strstr(report, "error");
 }
 
+long kvm32_debugfs_long(const char *name)
+{
+	char path[128], buf[32] = "";
+	long n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/kvm32/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 && read(fd, buf, sizeof(buf) - 1) > 0)
+		n = strtol(buf, NULL, 10);
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
 int cpu_set_online(int cpu, bool online)
 {
 	char path[64];

@@ -41,6 +41,9 @@ int hyp_ping_all(char *report, size_t size);
 /* Whether every online CPU, and only those, answered the ping correctly. */
 bool hyp_ping_all_ok(char *report, size_t size);
 
+/* A number read from /sys/kernel/debug/kvm32/@name, or -1. */
+long kvm32_debugfs_long(const char *name);
+
 /* Sets a CPU offline (false) or online (true); returns 0 or -errno. */
 int cpu_set_online(int cpu, bool online);
 
