@@ -64,6 +64,7 @@
 #define HYP_CPU_HOST_HCPTR	48
 #define HYP_CPU_HOST_CNTHCTL	52
 #define HYP_CPU_HOST_HDCR	56
+#define HYP_CPU_HARDEN_BP	60	/* invalidate branch predictors on guest exit */
 #define HYP_CPU_HOST_CNTVOFF	64	/* 64-bit */
 #define HYP_CPU_HOST_CTXT	72	/* the host's CPU context (CTXT_*) */
 #define HYP_CPU_HOST_VFP	(HYP_CPU_HOST_CTXT + CTXT_SIZE)	/* VFP_* while a guest owns VFP */
@@ -180,6 +181,7 @@ struct kvm32_hyp_cpu {
 	u32 host_hcptr;
 	u32 host_cnthctl;
 	u32 host_hdcr;
+	u32 harden_bp;		/* Spectre v2: see hyp_switch.S */
 	u64 host_cntvoff;
 	u64 host_ctxt[CTXT_SIZE / 8];	/* Hyp's business only */
 	u64 host_vfp[VFP_SIZE / 8];

@@ -389,6 +389,22 @@ ENTRY(hyp_panic_restore_host)
 ENDPROC(hyp_panic_restore_host)
 
 /*
+ * Spectre variant 2: a guest can train the branch predictor with targets
+ * that the host, running next, would speculate to. Where the CPU needs it
+ * (HYP_CPU_HARDEN_BP, set for Cortex-A15), every exception from the guest
+ * first invalidates the instruction cache, which on Cortex-A15 (with
+ * ACTLR.IBE set by the firmware) also invalidates the branch predictor.
+ * Uses lr (already pushed).
+ */
+.macro harden_branch_predictor
+	mrc	p15, 4, lr, c13, c0, 2		@ HTPIDR
+	ldr	lr, [lr, #HYP_CPU_HARDEN_BP]
+	cmp	lr, #0
+	mcrne	p15, 0, lr, c7, c5, 0		@ ICIALLU
+	isb
+.endm
+
+/*
  * A vector taken while a vCPU may be loaded: if one is, this is the guest's
  * exit; otherwise continue at \host with the host's r12 and LR_usr pushed.
  */
@@ -398,6 +414,7 @@ ENDPROC(hyp_panic_restore_host)
 	ldr	r12, [r12, #HYP_CPU_CURRENT_VCPU]
 	cmp	r12, #0
 	beq	\host
+	harden_branch_predictor
 	stm	r12, {r0-r11}
 	mov	r0, #\exit_code
 	b	guest_exit
@@ -418,6 +435,7 @@ hyp_vec_trap:
 	ldr	r12, [r12, #HYP_CPU_CURRENT_VCPU]
 	cmp	r12, #0
 	beq	hyp_host_trap
+	harden_branch_predictor
 	mrc	p15, 4, lr, c5, c2, 0		@ HSR (the guest's LR_usr is pushed)
 	lsr	lr, lr, #HSR_EC_SHIFT
 	cmp	lr, #HSR_EC_CP_0_13

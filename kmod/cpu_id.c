@@ -38,6 +38,11 @@ int kvm32_cpu_target(u32 midr)
 	}
 }
 
+bool kvm32_cpu_needs_bp_hardening(u32 midr)
+{
+	return kvm32_cpu_target(midr) == TARGET_CORTEX_A15;
+}
+
 const char *kvm32_cpu_name(u32 midr)
 {
 	switch (kvm32_cpu_target(midr)) {

@@ -34,6 +34,13 @@ enum kvm32_cpu_verdict kvm32_cpu_check(const struct kvm32_cpu_ids *ids);
 /* A human-readable reason for a verdict, for the one dmesg line insmod prints. */
 const char *kvm32_cpu_verdict_str(enum kvm32_cpu_verdict verdict);
 
+/*
+ * Whether guests can train this part's branch predictor against the host
+ * (Spectre variant 2): Cortex-A15 yes, Cortex-A7 no (it does not predict
+ * indirect branches speculatively in a way guests can steer).
+ */
+bool kvm32_cpu_needs_bp_hardening(u32 midr);
+
 /* "Cortex-A15", "Cortex-A7" or "unknown". */
 const char *kvm32_cpu_name(u32 midr);
 

@@ -17,6 +17,9 @@
 #include <linux/percpu.h>
 #include <linux/smp.h>
 
+#include <asm/cputype.h>
+
+#include "cpu_id.h"
 #include "hyp_call.h"
 #include "hyp_mmu.h"
 #include "hyp_setup.h"
@@ -70,6 +73,7 @@ static int hyp_take_this_cpu(void)
 	if (this_cpu_read(hyp_owned))
 		return 0;
 	data->idmap_reset = kvm32_hyp_idmap_addr(kvm32_hyp_reset);
+	data->harden_bp = kvm32_cpu_needs_bp_hardening(read_cpuid_id());
 	ret = kvm32_hyp_install(&args);
 	if (ret) {
 		pr_err("CPU%u: the kernel's hyp stub refused to hand Hyp mode over (%#x)\n",

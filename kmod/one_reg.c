@@ -23,7 +23,9 @@
 #include <linux/stddef.h>
 #include <linux/uaccess.h>
 #include <asm/arch_timer.h>
+#include <asm/cputype.h>
 
+#include "cpu_id.h"
 #include "one_reg.h"
 
 #define CORE_WORDS	(sizeof(struct kvm_regs) / sizeof(u32))
@@ -376,12 +378,18 @@ static int vcpu_word(u32 *field, bool set, u32 __user *uaddr)
 	return set ? get_user(*field, uaddr) : put_user(*field, uaddr);
 }
 
-/* 5.6's levels on 32-bit ARM: no Spectre-v2 branch predictor hardening in Hyp yet. */
+/*
+ * 5.6's levels on 32-bit ARM: WORKAROUND_1 (Spectre v2) is available where
+ * Hyp invalidates the branch predictor on guest exit (hyp_switch.S);
+ * WORKAROUND_2 (SSBD) is unknown.
+ */
 static u64 workaround_level(u64 id)
 {
-	return id == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1 ?
-	       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_NOT_AVAIL :
-	       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_UNKNOWN;
+	if (id == KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1)
+		return kvm32_cpu_needs_bp_hardening(read_cpuid_id()) ?
+		       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_AVAIL :
+		       KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1_NOT_AVAIL;
+	return KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_UNKNOWN;
 }
 
 static int fw_reg(struct kvm32_vcpu *vcpu, u64 id, bool set, u64 __user *uaddr)

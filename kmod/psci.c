@@ -5,9 +5,10 @@
  * KVM_ARM_VCPU_PSCI_0_2 gets PSCI 1.0 with the standard function numbers
  * (as Linux 5.6's KVM gives it; 0.2 if the VMM chose it with
  * KVM_REG_ARM_PSCI_VERSION); otherwise the KVM-specific PSCI 0.1
- * numbers (KVM_PSCI_FN_*). SMCCC 1.1's discovery calls are answered too
- * (version, features: no workaround offered). Everything else answers
- * NOT_SUPPORTED.
+ * numbers (KVM_PSCI_FN_*). SMCCC 1.1 is answered too: its version, and
+ * ARCH_WORKAROUND_1 where the branch predictor needs it (Cortex-A15; the
+ * call itself has nothing left to do: leaving the guest already cleared the
+ * predictor). Everything else answers NOT_SUPPORTED.
  */
 #include <linux/kvm.h>
 #include <linux/psci.h>
@@ -15,12 +16,16 @@
 #include <linux/wait.h>
 #include <uapi/linux/psci.h>
 
+#include <asm/cputype.h>
+
+#include "cpu_id.h"
 #include "exit.h"
 
 #define PSCI_1_0	0x00010000
 #define SMCCC_VERSION_FN	0x80000000
 #define SMCCC_ARCH_FEATURES_FN	0x80000001
 #define SMCCC_VERSION_1_1	0x00010001
+#define SMCCC_ARCH_WORKAROUND_1	0x80008000
 /* MIGRATE_INFO_TYPE: no Trusted OS that would need migrating. */
 #define PSCI_TOS_NOT_PRESENT_MP	2
 #define MPIDR_AFF_MASK	0x00ffffff
@@ -190,7 +195,11 @@ int kvm32_handle_hvc(struct kvm32_vcpu *vcpu)
 	if (fn == SMCCC_VERSION_FN)
 		ret = SMCCC_VERSION_1_1;
 	else if (fn == SMCCC_ARCH_FEATURES_FN)
-		ret = PSCI_RET_NOT_SUPPORTED;	/* no SMCCC workaround offered */
+		ret = *vcpu_reg(vcpu, 1) == SMCCC_ARCH_WORKAROUND_1 &&
+		      kvm32_cpu_needs_bp_hardening(read_cpuid_id()) ?
+		      PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
+	else if (fn == SMCCC_ARCH_WORKAROUND_1)
+		ret = PSCI_RET_SUCCESS;
 	else if (vcpu->features & BIT(KVM_ARM_VCPU_PSCI_0_2))
 		ret = psci_1_0(vcpu, fn, &exit);
 	else

@@ -75,6 +75,15 @@ TEST(other_parts_are_refused)
 	EXPECT_NE(NULL, strstr(kvm32_cpu_verdict_str(KVM32_CPU_UNKNOWN_PART), "Cortex-A15"));
 }
 
+TEST(only_cortex_a15_needs_branch_predictor_hardening)
+{
+	/* Spectre v2: guests can steer the A15's indirect predictor, not the A7's. */
+	EXPECT_TRUE(kvm32_cpu_needs_bp_hardening(MIDR_A15_R2P4));
+	EXPECT_TRUE(kvm32_cpu_needs_bp_hardening(MIDR_QEMU_A15));
+	EXPECT_FALSE(kvm32_cpu_needs_bp_hardening(MIDR_A7_R0P5));
+	EXPECT_FALSE(kvm32_cpu_needs_bp_hardening(MIDR_A9_R4P1));
+}
+
 TEST(only_the_virtualization_field_counts)
 {
 	/* ID_PFR1[15:12] == 1 means present; other values are reserved. */
