@@ -121,9 +121,9 @@ int kvm32_memslot_check(const struct kvm32_memslots *slots,
 	}
 
 	/*
-	 * 5.6 refuses a slot whose end reaches the IPA size (>=, not >; only 5.12
-	 * changed it), so the last page below 2^40 cannot be mapped. Kept, so
-	 * that user space gets the errno it gets from 5.6.
+	 * 5.6 refuses a slot whose end reaches the IPA size (>=, not >; a later
+	 * kernel relaxed it), so the last page below 2^40 cannot be mapped.
+	 * Kept, so that user space gets the errno it gets from 5.6.
 	 * Deletes are not checked; a flags-only change re-checks the old range.
 	 */
 	if (c != KVM32_MR_DELETE &&

@@ -198,7 +198,7 @@ TEST(ipa_space_ends_one_page_early_as_in_5_6)
 
 	/*
 	 * 5.6 refused base_gfn + npages >= 2^40 >> PAGE_SHIFT, so a slot ending
-	 * exactly at 2^40 is refused; the fix to '>' only came in 5.12.
+	 * exactly at 2^40 is refused (later kernels changed the test to '>').
 	 */
 	EXPECT_EQ(-EFAULT, check(&slots, req(0, 0, IPA_END - PAGE, PAGE, UADDR)));
 	EXPECT_EQ(-EFAULT, check(&slots, req(0, 0, IPA_END - S0_SIZE, S0_SIZE, UADDR)));
