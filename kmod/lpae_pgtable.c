@@ -17,6 +17,7 @@
  * allocated, which keeps the tree small and lets the rollback recognise this
  * call's tables as the empty ones in the range.
  */
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <linux/errno.h>
 
@@ -174,12 +175,24 @@ static u64 *alloc_table(struct lpae_pgtable *pgt, unsigned int order, u64 *pa)
 }
 
 /* Frees the second- or third-level table @entry points at and clears @entry. */
+/*
+ * Every descriptor is written with one 64-bit store: the walker of another
+ * CPU may read the table at any time (stage 2 is live while vCPUs run), and
+ * must never see half of a descriptor. With LPAE, an aligned 64-bit store
+ * (strd) is single-copy atomic; WRITE_ONCE keeps the compiler from
+ * splitting it.
+ */
+static void write_desc(u64 *entry, u64 desc)
+{
+	WRITE_ONCE(*entry, desc);
+}
+
 static void free_table(struct lpae_pgtable *pgt, u64 *entry)
 {
 	u64 pa = *entry & DESC_ADDR_MASK;
 
 	pgt->ops->free_table(pgt->ops->ctx, next_table(pgt, *entry), 0, pa);
-	*entry = 0;
+	write_desc(entry, 0);
 	pgt->nr_pages--;
 }
 
@@ -364,7 +377,7 @@ static u64 *get_table(struct lpae_pgtable *pgt, u64 *entry)
 		return next_table(pgt, *entry);
 	table = alloc_table(pgt, 0, &pa);
 	if (table)
-		*entry = pa | DESC_TYPE_TABLE;
+		write_desc(entry, pa | DESC_TYPE_TABLE);
 	return table;
 }
 
@@ -400,7 +413,7 @@ static int alloc_tables(struct lpae_pgtable *pgt, const struct map_req *req)
 static void map_l3(u64 *l3, const struct map_req *req, u64 va, u64 end)
 {
 	for (; va < end; va += LPAE_PAGE_SIZE)
-		l3[l3_index(va)] = req_pa(req, va) | req->attrs | DESC_TYPE_PAGE;
+		write_desc(&l3[l3_index(va)], req_pa(req, va) | req->attrs | DESC_TYPE_PAGE);
 }
 
 /* Every table is in place: alloc_tables made the same block decisions. */
@@ -414,7 +427,7 @@ static void map_l2(const struct lpae_pgtable *pgt, u64 *l2,
 		next = region_end(va, end, L2_SHIFT);
 		entry = &l2[l2_index(va)];
 		if (wants_block(req, entry, va, next))
-			*entry = req_pa(req, va) | req->attrs | DESC_TYPE_BLOCK;
+			write_desc(entry, req_pa(req, va) | req->attrs | DESC_TYPE_BLOCK);
 		else
 			map_l3(next_table(pgt, *entry), req, va, next);
 	}
@@ -438,7 +451,7 @@ static unsigned int unmap_l3(u64 *l3, u64 va, u64 end)
 	for (; va < end; va += LPAE_PAGE_SIZE) {
 		pte = &l3[l3_index(va)];
 		if (*pte) {
-			*pte = 0;
+			write_desc(pte, 0);
 			unmapped++;
 		}
 	}
@@ -456,7 +469,7 @@ static unsigned int unmap_l2(struct lpae_pgtable *pgt, u64 *l2, u64 va, u64 end)
 		entry = &l2[l2_index(va)];
 		/* Whole: splitting a block would need memory unmap cannot fail for. */
 		if (is_block(*entry)) {
-			*entry = 0;
+			write_desc(entry, 0);
 			unmapped += PAGES_PER_BLOCK;
 			continue;
 		}
