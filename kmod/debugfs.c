@@ -7,6 +7,7 @@
  *   hyp_selftest  reading it checks Hyp's address space on every online
  *             CPU (hyp_selftest.c)
  *   stage2_blocks  how many 2 MiB blocks stage 2 has mapped since load
+ *   vgic      the host GIC's virtualization interface (vgic_hw.c)
  */
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
@@ -17,6 +18,7 @@
 #include "hyp_selftest.h"
 #include "hyp_setup.h"
 #include "stage2.h"
+#include "vgic_hw.h"
 
 static struct dentry *kvm32_debugfs_dir;
 
@@ -59,6 +61,13 @@ static int stage2_blocks_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(stage2_blocks);
 
+static int vgic_show(struct seq_file *m, void *unused)
+{
+	kvm32_vgic_hw_show(m);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(vgic);
+
 void kvm32_debugfs_init(void)
 {
 	kvm32_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
@@ -68,6 +77,7 @@ void kvm32_debugfs_init(void)
 			    &hyp_selftest_fops);
 	debugfs_create_file("stage2_blocks", 0400, kvm32_debugfs_dir, NULL,
 			    &stage2_blocks_fops);
+	debugfs_create_file("vgic", 0400, kvm32_debugfs_dir, NULL, &vgic_fops);
 }
 
 void kvm32_debugfs_exit(void)

@@ -18,6 +18,7 @@
 #include "hyp_mmu.h"
 #include "hyp_setup.h"
 #include "kvm_dev.h"
+#include "vgic_hw.h"
 
 #define KVM32_VERSION "0.1"
 
@@ -34,16 +35,18 @@ static int __init kvm32_init(void)
 	ret = kvm32_hyp_cpus_init();
 	if (ret)
 		goto err_mmu;
+	kvm32_vgic_hw_init();
 	ret = kvm32_dev_init();
 	if (ret)
-		goto err_cpus;
+		goto err_vgic;
 	kvm32_debugfs_init();
 
 	pr_info("kvm32 %s: Hyp mode on %u CPUs, %lu KiB of Hyp memory\n",
 		KVM32_VERSION, num_online_cpus(), kvm32_hyp_mem_bytes() / 1024);
 	return 0;
 
-err_cpus:
+err_vgic:
+	kvm32_vgic_hw_exit();
 	kvm32_hyp_cpus_exit();
 err_mmu:
 	kvm32_hyp_mmu_exit();
@@ -54,6 +57,7 @@ static void __exit kvm32_exit(void)
 {
 	kvm32_debugfs_exit();
 	kvm32_dev_exit();
+	kvm32_vgic_hw_exit();
 	kvm32_hyp_cpus_exit();
 	kvm32_hyp_mmu_exit();
 	pr_info("unloaded: Hyp mode handed back to the kernel\n");
