@@ -53,9 +53,18 @@ static uint32_t xorshift(uint32_t *state)
 	return *state = x;
 }
 
+/* The kvm_run of the vCPU being fuzzed, for the signal handler. */
+static struct kvm_run *volatile fuzz_run;
+
+/*
+ * Ends a round. The signal interrupts KVM_RUN if it is in it; if it lands
+ * between two KVM_RUNs, immediate_exit makes the next one return at once
+ * (the API's answer to that race): otherwise a guest in WFI could sleep on.
+ */
 static void on_alarm(int sig)
 {
-	(void)sig;	/* only to interrupt KVM_RUN */
+	(void)sig;
+	fuzz_run->immediate_exit = 1;
 }
 
 static int set_core(int vcpu, size_t offset, uint32_t value)
@@ -111,6 +120,8 @@ static void fuzz_round(struct __test_metadata *_metadata, struct fuzz_vm *f, uin
 	for (unsigned int i = 0; i < RAM_SIZE / 4; i++)
 		f->ram[i] = xorshift(&seed);
 	restart(_metadata, f, &seed);
+	fuzz_run = f->run;
+	f->run->immediate_exit = 0;
 	setitimer(ITIMER_REAL, &timer, NULL);
 
 	while (exits++ < MAX_EXITS) {
@@ -144,6 +155,7 @@ static void fuzz_round(struct __test_metadata *_metadata, struct fuzz_vm *f, uin
 	}
 	timer.it_value.tv_usec = 0;
 	setitimer(ITIMER_REAL, &timer, NULL);
+	f->run->immediate_exit = 0;
 }
 
 /* Only for TEST_F_TIMEOUT's longer timeout. */
