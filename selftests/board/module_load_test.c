@@ -19,17 +19,18 @@
 #include "board_util.h"
 #include "kselftest_harness.h"
 
-#define CYCLES 50
+#define CYCLES 100
 /*
  * The first loads grow kernel caches once (kprobe instruction slots and the
  * like: about 300 KiB over the first ten); after WARMUP_CYCLES, settled
- * samples repeat exactly (seen: 0 KiB over rounds of 10). A leak of one page
- * per cycle (200 KiB over CYCLES) is well beyond DRIFT_KIB.
+ * samples stay within about 100 KiB (seen on 4 CPUs, where deferred frees
+ * lag most) and that drift does not grow with the number of cycles. A leak
+ * of one page per cycle (400 KiB over CYCLES) is well beyond DRIFT_KIB.
  */
 #define WARMUP_CYCLES 20
-#define DRIFT_KIB 64
+#define DRIFT_KIB 128
 /* A cycle takes about 0.5 s on the emulated board (kprobes patch text). */
-#define CYCLES_TIMEOUT_S 300
+#define CYCLES_TIMEOUT_S 900
 
 static void load_ok(struct __test_metadata *_metadata)
 {

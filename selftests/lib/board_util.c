@@ -228,7 +228,7 @@ struct mem_sample memory_sample(void)
 	 * sections after an RCU grace period): keep the best of a few samples.
 	 * A leak is missing from every sample.
 	 */
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 5; i++) {
 		long free_kib, slab_kib;
 
 		sync();
