@@ -41,6 +41,16 @@ static_assert(offsetof(struct kvm32_hyp_cpu, panic_hsr) == HYP_CPU_PANIC_HSR);
 static_assert(offsetof(struct kvm32_hyp_cpu, panic_elr) == HYP_CPU_PANIC_ELR);
 static_assert(offsetof(struct kvm32_hyp_cpu, panic_hdfar) == HYP_CPU_PANIC_HDFAR);
 static_assert(offsetof(struct kvm32_hyp_cpu, panic_vector) == HYP_CPU_PANIC_VECTOR);
+static_assert(offsetof(struct kvm32_hyp_cpu, current_vcpu) == HYP_CPU_CURRENT_VCPU);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_hcr) == HYP_CPU_HOST_HCR);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_hstr) == HYP_CPU_HOST_HSTR);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_hcptr) == HYP_CPU_HOST_HCPTR);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_cnthctl) == HYP_CPU_HOST_CNTHCTL);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_hdcr) == HYP_CPU_HOST_HDCR);
+static_assert(offsetof(struct kvm32_hyp_cpu, harden_bp) == HYP_CPU_HARDEN_BP);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_cntvoff) == HYP_CPU_HOST_CNTVOFF);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_ctxt) == HYP_CPU_HOST_CTXT);
+static_assert(offsetof(struct kvm32_hyp_cpu, host_vfp) == HYP_CPU_HOST_VFP);
 static_assert(sizeof(struct kvm32_hyp_cpu) == HYP_CPU_DATA_SIZE);
 static_assert(HYP_CPU_PAGE_SIZE == PAGE_SIZE && LPAE_PAGE_SIZE == PAGE_SIZE);
 
