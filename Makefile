@@ -67,19 +67,20 @@ $(KVM_H): $(KDIR_DEP) scripts/install-kvm-header
 	scripts/install-kvm-header $(KDIR_USE) $@
 
 # --- user space: vmm and libvmm ------------------------------------------------------------
-LIBVMM_SRCS := $(wildcard vmm/lib/*.c)
+LIBVMM_SRCS := $(wildcard vmm/lib/*.c vmm/lib/devices/*.c)
 LIBVMM_OBJS := $(patsubst vmm/%.c,$(B)/vmm-obj/%.o,$(LIBVMM_SRCS))
-VMM_CFLAGS  := $(USER_CFLAGS) -Ivmm/include $(USER_INC)
+VMM_CFLAGS  := $(USER_CFLAGS) -pthread -Ivmm/include -Ivmm/lib -I$(DEPS)/libfdt/usr/include $(USER_INC)
+VMM_LDLIBS  := -L$(DEPS)/libfdt/usr/lib/arm-linux-gnueabihf -lfdt -pthread
 
 vmm: $(B)/vmm $(B)/libvmm.a
-$(B)/vmm-obj/%.o: vmm/%.c $(wildcard vmm/include/*.h vmm/lib/*.h uapi/asm/*.h) $(KVM_H)
+$(B)/vmm-obj/%.o: vmm/%.c $(wildcard vmm/include/*.h vmm/lib/*.h vmm/lib/devices/*.h uapi/asm/*.h) $(KVM_H)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(VMM_CFLAGS) -c -o $@ $<
 $(B)/libvmm.a: $(LIBVMM_OBJS)
 	@rm -f $@
 	$(ARM_AR) rcs $@ $^
 $(B)/vmm: $(B)/vmm-obj/main.o $(B)/libvmm.a
-	$(ARM_CC) -static -o $@ $^
+	$(ARM_CC) -static -o $@ $^ $(VMM_LDLIBS)
 
 # --- board selftests (static armhf) --------------------------------------------------------
 SELFTEST_LIB  := $(wildcard selftests/lib/*.c)
@@ -102,19 +103,22 @@ $(B)/selftests/suites: selftests/board/suites
 # --- host unit tests (native, plain and with ASan+UBSan) ----------------------------------
 UNIT_SRCS   := $(wildcard selftests/unit/*_test.c)
 UNIT_NAMES  := $(patsubst selftests/unit/%.c,%,$(UNIT_SRCS))
-UNIT_CFLAGS := $(USER_CFLAGS) -Iselftests/unit/shim -isystem $(KSELFTEST) -Ikmod -Ihyp -Iuapi
+UNIT_CFLAGS := $(USER_CFLAGS) -pthread -Iselftests/unit/shim -isystem $(KSELFTEST) -Ikmod -Ihyp -Iuapi \
+	       -Ivmm/include -Ivmm/lib
 SANITIZE    := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-# Each unit test names the kernel-side sources it exercises: // UNIT_SOURCES: kmod/x.c ...
+# Each unit test names the sources it exercises (// UNIT_SOURCES: kmod/x.c vmm/lib/y.c ...)
+# and any libraries it needs (// UNIT_LDLIBS: -lfdt).
 unit_sources = $(shell sed -n 's|^// UNIT_SOURCES:||p' $(1))
+unit_ldlibs  = $(shell sed -n 's|^// UNIT_LDLIBS:||p' $(1))
 
 unit: $(addprefix $(B)/unit/,$(UNIT_NAMES)) $(addprefix $(B)/unit-san/,$(UNIT_NAMES))
 .SECONDEXPANSION:
 $(B)/unit/%: selftests/unit/%.c $$(call unit_sources,selftests/unit/%.c) $(wildcard selftests/unit/shim/*/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(call unit_sources,$<)
+	$(HOST_CC) $(UNIT_CFLAGS) -o $@ $< $(call unit_sources,$<) $(call unit_ldlibs,$<)
 $(B)/unit-san/%: selftests/unit/%.c $$(call unit_sources,selftests/unit/%.c) $(wildcard selftests/unit/shim/*/*.h) | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(HOST_CC) $(UNIT_CFLAGS) $(SANITIZE) -o $@ $< $(call unit_sources,$<)
+	$(HOST_CC) $(UNIT_CFLAGS) $(SANITIZE) -o $@ $< $(call unit_sources,$<) $(call unit_ldlibs,$<)
 
 # --- the board's initramfs -----------------------------------------------------------------
 board: $(B)/board/base.cpio.gz

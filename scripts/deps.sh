@@ -17,10 +17,10 @@ DEPS=${DEPS:-$ROOT/build/deps}
 DEBS=$DEPS/debs
 STAMP=$DEPS/.complete
 # Bumped whenever this script starts to provide something new.
-DEPS_FORMAT=1
+DEPS_FORMAT=2
 
 NATIVE_PKGS="gcc make gcc-arm-linux-gnueabihf qemu-system-arm device-tree-compiler cpio
-	gdb-multiarch xz-utils perl kmod"
+	gdb-multiarch xz-utils perl kmod libfdt-dev"
 
 die() {
 	echo "deps: error: $*" >&2
