@@ -4,7 +4,9 @@
 # kernel's Kbuild from a mirror of the sources in build/module, so the source
 # tree stays clean; on a real board:  make module KDIR=/lib/modules/$(uname -r)/build
 
-B        := build
+# KVM32_BUILD (or B=) puts everything generated elsewhere: a second tree can build
+# and boot its own board while this one is busy (link its deps to build/deps).
+B        ?= $(or $(KVM32_BUILD),build)
 DEPS     := $(B)/deps
 DEPS_OK  := $(DEPS)/.complete
 ROOT     := $(CURDIR)

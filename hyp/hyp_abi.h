@@ -139,7 +139,8 @@
 #define VCPU_HPFAR		(CTXT_SIZE + 52)
 #define VCPU_VFP_LOADED		(CTXT_SIZE + 56)	/* the guest's VFP is in the registers */
 #define VCPU_VFP		(CTXT_SIZE + 64)	/* VFP_* */
-#define VCPU_SIZE		(VCPU_VFP + VFP_SIZE)
+#define VCPU_VGIC		(VCPU_VFP + VFP_SIZE)	/* VGIC_* */
+#define VCPU_SIZE		(VCPU_VGIC + VGIC_SIZE)
 
 /*
  * VFP/Advanced SIMD state, switched lazily: d0-d31, then FPSCR and FPEXC
@@ -149,6 +150,32 @@
 #define VFP_FPSCR		256
 #define VFP_FPEXC		260
 #define VFP_SIZE		272	/* with room for FPINST, FPINST2 (kernel only) */
+
+/*
+ * The vCPU's side of the GIC virtualization interface (GICH), switched in
+ * and out with the vCPU: the host fills HCR and the first USED_LRS list
+ * registers before each entry; Hyp saves VMCR, APR, ELRSR and those list
+ * registers on exit and leaves the hardware's list registers empty. GICH 0
+ * means the VM has no vGIC and the interface is left alone.
+ */
+#define VGIC_GICH		0	/* Hyp address of this CPU's GICH frame, or 0 */
+#define VGIC_HCR		4
+#define VGIC_VMCR		8
+#define VGIC_APR		12
+#define VGIC_ELRSR0		16
+#define VGIC_ELRSR1		20
+#define VGIC_USED_LRS		24
+#define VGIC_LR			28
+#define VGIC_MAX_LRS		64	/* GICH_VTR.ListRegs allows up to 64 */
+#define VGIC_SIZE		(VGIC_LR + 4 * VGIC_MAX_LRS + 4)	/* padded to 8 */
+
+/* GICH register offsets (ARM IHI 0048B 5.3). */
+#define GICH_HCR		0x000
+#define GICH_VMCR		0x008
+#define GICH_ELRSR0		0x030
+#define GICH_ELRSR1		0x034
+#define GICH_APR		0x0f0
+#define GICH_LR0		0x100
 
 /* VTCR for every guest: 40-bit IPA (T0SZ = -8), walks start at level 1. */
 #define HYP_VTCR_MASK		0x00003fdf

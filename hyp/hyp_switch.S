@@ -190,6 +190,58 @@
 .endm
 
 /*
+ * The vGIC's list registers and GICH controls into the interface (the vCPU
+ * at \vcpu), and back out. GICH is banked per CPU at one address. On the
+ * way out the used list registers are zeroed and GICH_HCR cleared, so the
+ * host never takes maintenance interrupts for a vCPU that is not running
+ * and the next vCPU on this CPU starts from empty list registers.
+ * Clobbers r1-r6.
+ */
+.macro restore_vgic vcpu
+	ldr	r1, [\vcpu, #VCPU_VGIC + VGIC_GICH]
+	cmp	r1, #0
+	beq	2f
+	ldr	r2, [\vcpu, #VCPU_VGIC + VGIC_HCR]
+	ldr	r3, [\vcpu, #VCPU_VGIC + VGIC_VMCR]
+	ldr	r4, [\vcpu, #VCPU_VGIC + VGIC_APR]
+	str	r3, [r1, #GICH_VMCR]
+	str	r4, [r1, #GICH_APR]
+	ldr	r5, [\vcpu, #VCPU_VGIC + VGIC_USED_LRS]
+	add	r3, \vcpu, #VCPU_VGIC + VGIC_LR
+	add	r6, r1, #GICH_LR0
+1:	subs	r5, r5, #1
+	ldrge	r4, [r3], #4
+	strge	r4, [r6], #4
+	bgt	1b
+	str	r2, [r1, #GICH_HCR]		@ enabled last, with its list registers in place
+2:
+.endm
+
+.macro save_vgic vcpu
+	ldr	r1, [\vcpu, #VCPU_VGIC + VGIC_GICH]
+	cmp	r1, #0
+	beq	2f
+	mov	r2, #0
+	str	r2, [r1, #GICH_HCR]		@ no maintenance interrupt for the host
+	ldr	r2, [r1, #GICH_VMCR]
+	ldr	r3, [r1, #GICH_APR]
+	ldr	r4, [r1, #GICH_ELRSR0]
+	ldr	r5, [r1, #GICH_ELRSR1]
+	add	r6, \vcpu, #VCPU_VGIC + VGIC_VMCR
+	stm	r6, {r2-r5}			@ VMCR, APR, ELRSR0, ELRSR1
+	ldr	r2, [\vcpu, #VCPU_VGIC + VGIC_USED_LRS]
+	add	r3, \vcpu, #VCPU_VGIC + VGIC_LR
+	add	r1, r1, #GICH_LR0
+	mov	r5, #0
+1:	subs	r2, r2, #1
+	ldrge	r4, [r1]
+	strge	r5, [r1], #4
+	strge	r4, [r3], #4
+	bgt	1b
+2:
+.endm
+
+/*
  * Puts the host's PL1 state and Hyp controls back (saved by hyp_run), marks
  * no vCPU loaded and sets ELR/SPSR to return to the host's hvc. Clobbers
  * r1-r11.
@@ -278,6 +330,7 @@ ENTRY(hyp_run)
 	mcrr	p15, 3, r3, r4, c14		@ CNTV_CVAL before enabling it
 	ldr	r3, [r0, #CTXT_CNTV_CTL]
 	mcr	p15, 0, r3, c14, c3, 1		@ CNTV_CTL
+	restore_vgic r0
 	ldr	r3, [r0, #CTXT_PC]
 	msr	ELR_hyp, r3
 	ldr	r3, [r0, #CTXT_CPSR]
@@ -314,6 +367,7 @@ guest_exit:
 	str	r5, [r12, #CTXT_CNTV_CVAL + 4]
 	mov	r3, #0
 	mcr	p15, 0, r3, c14, c3, 1		@ the guest's timer stays quiet in the host
+	save_vgic r12
 
 	/* If the guest took VFP over (guest_vfp_trap), give it back. */
 	ldr	r1, [r12, #VCPU_VFP_LOADED]

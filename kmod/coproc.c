@@ -20,6 +20,7 @@
 #include <asm/cacheflush.h>
 
 #include "exit.h"
+#include "timer.h"
 
 /* ISS of MCR/MRC (EC 0x03, 0x05) and MCRR/MRRC (EC 0x04, 0x0c) traps. */
 #define ISS_READ		BIT(0)
@@ -83,11 +84,18 @@ static bool emulate_cp15_32(struct kvm32_vcpu *vcpu, u32 enc, bool read, u32 *va
 			*val = vcpu->l2ctlr;
 		return true;
 	case ENC_L2ECTLR:
-	case ENC_CNTP_TVAL:
-	case ENC_CNTP_CTL:
 		if (read)
 			*val = 0;
 		return true;
+	case ENC_CNTP_TVAL:
+	case ENC_CNTP_CTL: {
+		enum kvm32_ptimer_reg reg = enc == ENC_CNTP_CTL ? PTIMER_CTL : PTIMER_TVAL;
+		u64 v = *val;
+
+		kvm32_ptimer_access(vcpu, reg, !read, &v);
+		*val = v;
+		return true;
+	}
 	case ENC_DCISW:
 	case ENC_DCCSW:
 	case ENC_DCCISW:
@@ -126,14 +134,18 @@ int kvm32_handle_cp15_64(struct kvm32_vcpu *vcpu)
 {
 	u32 hsr = vcpu->hyp->hsr;
 
+	u32 *lo = vcpu_reg(vcpu, ISS_RT(hsr)), *hi = vcpu_reg(vcpu, ISS64_RT2(hsr));
+	u64 val = ((u64)*hi << 32) | *lo;
+
 	/* Only CNTP_CVAL (opc1 2, CRm 14) traps among 64-bit registers. */
 	if (ISS64_OPC1(hsr) != 2 || ISS_CRM(hsr) != 14) {
 		kvm32_inject_undef(vcpu);
 		return 1;
 	}
+	kvm32_ptimer_access(vcpu, PTIMER_CVAL, !(hsr & ISS_READ), &val);
 	if (hsr & ISS_READ) {
-		*vcpu_reg(vcpu, ISS_RT(hsr)) = 0;
-		*vcpu_reg(vcpu, ISS64_RT2(hsr)) = 0;
+		*lo = lower_32_bits(val);
+		*hi = upper_32_bits(val);
 	}
 	kvm32_skip_instr(vcpu, 4);
 	return 1;

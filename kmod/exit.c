@@ -13,11 +13,15 @@
 #include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <asm/ptrace.h>
+#include <asm/unaligned.h>
 
 #include "exit.h"
 #include "hyp_abi.h"
+#include "irqfd.h"
 #include "mmio_decode.h"
 #include "stage2.h"
+#include "timer.h"
+#include "vgic.h"
 
 #define HSR_EC(hsr)	((hsr) >> 26)
 #define HSR_IL		BIT(25)
@@ -150,19 +154,30 @@ int kvm32_vcpu_wait_powered_on(struct kvm32_vcpu *vcpu)
 	return signal_pending(current) ? -EINTR : 1;
 }
 
-/* Nothing can wake a vCPU from WFI but a signal until the vGIC exists. */
+/*
+ * What ends a WFI: an interrupt pending for the vCPU (its timers' lines are
+ * brought up to date first), its IRQ/FIQ line without a vGIC, or being
+ * powered off meanwhile.
+ */
 static bool has_interrupt(struct kvm32_vcpu *vcpu)
 {
-	return !powered_on(vcpu);
+	if (!powered_on(vcpu) || READ_ONCE(vcpu->irq_lines))
+		return true;
+	kvm32_timer_sync(vcpu);
+	return kvm32_vgic_has_work(vcpu);
 }
 
 static int handle_wfx(struct kvm32_vcpu *vcpu)
 {
 	/* WFE: another vCPU may hold what this one waits for; let it run. */
-	if (vcpu->hyp->hsr & HSR_WFX_WFE)
+	if (vcpu->hyp->hsr & HSR_WFX_WFE) {
 		cond_resched();
-	else
+	} else if (!has_interrupt(vcpu)) {
+		/* The timers' interrupts may be the ones it waits for. */
+		kvm32_timer_block_start(vcpu);
 		vcpu_block(vcpu, has_interrupt);
+		kvm32_timer_block_end(vcpu);
+	}
 	kvm32_skip_instr(vcpu, trapped_insn_len(vcpu));
 	return 1;
 }
@@ -171,6 +186,33 @@ static int handle_wfx(struct kvm32_vcpu *vcpu)
 static u64 fault_ipa(u32 hpfar, u32 far)
 {
 	return ((u64)(hpfar & ~0xfU) << 8) | (far & 0xfff);
+}
+
+/*
+ * Accesses the kernel completes itself, without a trip to the VMM: the vGIC
+ * distributor, and writes an ioeventfd is waiting for. Device registers are
+ * little-endian; the bytes on the bus follow the guest's data endianness.
+ */
+static bool mmio_in_kernel(struct kvm32_vcpu *vcpu, u64 ipa, bool be)
+{
+	struct kvm32_mmio_access *acc = &vcpu->mmio;
+	u8 data[4] = {};
+	u32 val;
+
+	if (acc->is_write) {
+		kvm32_mmio_write_bytes(acc, *vcpu_reg(vcpu, acc->rt), be, data);
+		val = get_unaligned_le32(data);
+		if (!kvm32_vgic_mmio(vcpu, ipa, true, acc->len, &val) &&
+		    !kvm32_ioeventfd_write(vcpu->vm, ipa, acc->len, val))
+			return false;
+	} else {
+		if (!kvm32_vgic_mmio(vcpu, ipa, false, acc->len, &val))
+			return false;
+		put_unaligned_le32(val, data);
+		*vcpu_reg(vcpu, acc->rt) = kvm32_mmio_read_value(acc, data, be);
+	}
+	kvm32_skip_instr(vcpu, acc->insn_len);
+	return true;
 }
 
 static int mmio_exit(struct kvm32_vcpu *vcpu, u64 ipa)
@@ -194,6 +236,8 @@ static int mmio_exit(struct kvm32_vcpu *vcpu, u64 ipa)
 	ret = kvm32_decode_dabt(hsr, &vcpu->mmio);
 	if (ret)
 		return ret;
+	if (mmio_in_kernel(vcpu, ipa, be))
+		return 1;
 
 	run->exit_reason = KVM_EXIT_MMIO;
 	run->mmio.phys_addr = ipa;

@@ -284,6 +284,20 @@ void kvm32_hyp_unmap(void *va, size_t size)
 		__free_pages(page, page_private(page));
 }
 
+int kvm32_hyp_map_io_early(void __iomem *va, phys_addr_t pa, size_t size)
+{
+	unsigned long start = (unsigned long)va & PAGE_MASK;
+	int ret;
+
+	size = PAGE_ALIGN(size + ((unsigned long)va & ~PAGE_MASK));
+	mutex_lock(&hyp_map_lock);
+	ret = lpae_pgtable_map(&hyp_pgt, start, pa & PAGE_MASK, size, LPAE_PROT_DEVICE, 0);
+	mutex_unlock(&hyp_map_lock);
+	if (ret)
+		pr_err("cannot map device registers at %pa for Hyp mode (%d)\n", &pa, ret);
+	return ret;
+}
+
 u64 kvm32_hyp_httbr(void)
 {
 	return hyp_pgt.root_pa;

@@ -21,6 +21,13 @@ void kvm32_hyp_mmu_exit(void);
 int kvm32_hyp_map(void *va, size_t size);
 void kvm32_hyp_unmap(void *va, size_t size);
 
+/*
+ * Maps device registers [pa, pa + size), already ioremapped at @va, into Hyp
+ * at @va as Device memory. Only before Hyp runs on any CPU (no Hyp TLB can
+ * hold anything yet); the mapping lives until kvm32_hyp_mmu_exit().
+ */
+int kvm32_hyp_map_io_early(void __iomem *va, phys_addr_t pa, size_t size);
+
 /* What HTTBR must hold. */
 u64 kvm32_hyp_httbr(void);
 /* The identity-mapped (physical == Hyp) address of a symbol of hyp_init.S. */

@@ -23,6 +23,8 @@
 #include "hyp_call.h"
 #include "hyp_mmu.h"
 #include "hyp_setup.h"
+#include "timer.h"
+#include "vgic_hw.h"
 
 /* Whether kvm32 owns Hyp mode on this CPU. */
 static DEFINE_PER_CPU(bool, hyp_owned);
@@ -97,13 +99,22 @@ static int hyp_cpu_starting(unsigned int cpu)
 	int ret = hyp_take_this_cpu();
 
 	/* A failed start is rolled back by teardown on the CPUs that started. */
-	if (ret)
+	if (ret) {
 		hyp_release_this_cpu();
-	return ret;
+		return ret;
+	}
+	/* The interrupts that make a running guest exit for the vGIC and its timer. */
+	kvm32_vgic_hw_cpu_up();
+	kvm32_timer_cpu_up();
+	return 0;
 }
 
 static int hyp_cpu_dying(unsigned int cpu)
 {
+	if (this_cpu_read(hyp_owned)) {
+		kvm32_timer_cpu_down();
+		kvm32_vgic_hw_cpu_down();
+	}
 	hyp_release_this_cpu();
 	return 0;
 }

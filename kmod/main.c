@@ -18,6 +18,7 @@
 #include "hyp_mmu.h"
 #include "hyp_setup.h"
 #include "kvm_dev.h"
+#include "timer.h"
 #include "vgic_hw.h"
 
 #define KVM32_VERSION "0.1"
@@ -32,23 +33,29 @@ static int __init kvm32_init(void)
 	ret = kvm32_hyp_mmu_init();
 	if (ret)
 		return ret;
-	ret = kvm32_hyp_cpus_init();
-	if (ret)
-		goto err_mmu;
+	/* Both set up what each CPU takes as Hyp mode comes up on it. */
 	kvm32_vgic_hw_init();
-	ret = kvm32_dev_init();
+	ret = kvm32_timer_init();
 	if (ret)
 		goto err_vgic;
+	ret = kvm32_hyp_cpus_init();
+	if (ret)
+		goto err_timer;
+	ret = kvm32_dev_init();
+	if (ret)
+		goto err_cpus;
 	kvm32_debugfs_init();
 
 	pr_info("kvm32 %s: Hyp mode on %u CPUs, %lu KiB of Hyp memory\n",
 		KVM32_VERSION, num_online_cpus(), kvm32_hyp_mem_bytes() / 1024);
 	return 0;
 
+err_cpus:
+	kvm32_hyp_cpus_exit();
+err_timer:
+	kvm32_timer_exit();
 err_vgic:
 	kvm32_vgic_hw_exit();
-	kvm32_hyp_cpus_exit();
-err_mmu:
 	kvm32_hyp_mmu_exit();
 	return ret;
 }
@@ -57,8 +64,9 @@ static void __exit kvm32_exit(void)
 {
 	kvm32_debugfs_exit();
 	kvm32_dev_exit();
-	kvm32_vgic_hw_exit();
 	kvm32_hyp_cpus_exit();
+	kvm32_timer_exit();
+	kvm32_vgic_hw_exit();
 	kvm32_hyp_mmu_exit();
 	pr_info("unloaded: Hyp mode handed back to the kernel\n");
 }

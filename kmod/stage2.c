@@ -322,3 +322,9 @@ out:
 	mutex_unlock(&vm->lock);
 	return ret;
 }
+
+int kvm32_stage2_map_device(struct kvm32_vm *vm, u64 ipa, phys_addr_t pa, u64 size)
+{
+	lockdep_assert_held(&vm->lock);
+	return lpae_pgtable_map(&vm->s2, ipa, pa, size, LPAE_PROT_DEVICE, 0);
+}

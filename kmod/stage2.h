@@ -22,6 +22,13 @@ int kvm32_stage2_set_region(struct kvm32_vm *vm, const struct kvm_userspace_memo
  */
 int kvm32_stage2_map(struct kvm32_vm *vm, u64 ipa, bool write);
 
+/*
+ * Maps device registers [pa, pa + size) at @ipa (the vGIC's CPU interface),
+ * with vm->lock held. Returns 0 or a negative errno (-EEXIST: something is
+ * mapped there already).
+ */
+int kvm32_stage2_map_device(struct kvm32_vm *vm, u64 ipa, phys_addr_t pa, u64 size);
+
 /* How many 2 MiB blocks stage 2 has mapped since load (debugfs). */
 extern atomic_long_t kvm32_stage2_block_maps;
 

@@ -13,6 +13,7 @@
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/arch_timer.h>
@@ -23,7 +24,9 @@
 #include "hyp_call.h"
 #include "hyp_mmu.h"
 #include "one_reg.h"
+#include "timer.h"
 #include "vcpu.h"
+#include "vgic.h"
 #include "vmid.h"
 
 /* HCR while a guest runs: stage 2 on, its interrupts and aborts to Hyp, and
@@ -34,6 +37,8 @@
 #define HCR_VM		BIT(0)
 #define HCR_SWIO	BIT(1)
 #define HCR_FMO		BIT(3)
+#define HCR_VF		BIT(6)
+#define HCR_VI		BIT(7)
 #define HCR_IMO		BIT(4)
 #define HCR_AMO		BIT(5)
 #define HCR_FB		BIT(9)
@@ -150,6 +155,7 @@ void kvm32_vcpu_reset(struct kvm32_vcpu *vcpu)
 	vcpu->power_off = vcpu->features & BIT(KVM_ARM_VCPU_POWER_OFF);
 	vcpu->mmio_pending = false;
 	reset_impdef_regs(vcpu);
+	kvm32_timer_vcpu_reset(vcpu);
 }
 
 int kvm32_vcpu_preferred_target(void __user *argp)
@@ -213,9 +219,35 @@ static void complete_mmio(struct kvm32_vcpu *vcpu)
 	kvm32_skip_instr(vcpu, vcpu->mmio.insn_len);
 }
 
+void kvm32_vcpu_kick(struct kvm32_vcpu *vcpu)
+{
+	wake_up_interruptible(&vcpu->wait);
+	/* The caller's new pending state is visible before we look at the mode. */
+	smp_mb();
+	/* A reschedule IPI to its CPU: any interrupt makes the guest exit. */
+	rcu_read_lock();
+	if (READ_ONCE(vcpu->mode) == VCPU_IN_GUEST)
+		kick_process(READ_ONCE(vcpu->task));
+	rcu_read_unlock();
+}
+
+int kvm32_vcpu_set_irq_line(struct kvm32_vcpu *vcpu, unsigned int line, bool level)
+{
+	if (line > KVM_ARM_IRQ_CPU_FIQ)
+		return -EINVAL;
+	if (level)
+		set_bit(line, &vcpu->irq_lines);
+	else
+		clear_bit(line, &vcpu->irq_lines);
+	if (level)
+		kvm32_vcpu_kick(vcpu);
+	return 0;
+}
+
 /* One trip into the guest and back; returns HYP_EXIT_*. */
 static u32 enter_guest(struct kvm32_vcpu *vcpu)
 {
+	unsigned long lines;
 	u32 exit;
 
 	for (;;) {
@@ -227,12 +259,50 @@ static u32 enter_guest(struct kvm32_vcpu *vcpu)
 		local_irq_enable();
 		preempt_enable();
 	}
+	/*
+	 * From here a kick sends an IPI, which stays pending while interrupts
+	 * are off and makes the guest exit at once: new work found by neither
+	 * the flush below nor the kick is impossible (see kvm32_vcpu_kick).
+	 */
+	WRITE_ONCE(vcpu->mode, VCPU_IN_GUEST);
+	smp_mb();	/* the mode before the work: pairs with kvm32_vcpu_kick() */
+	kvm32_vgic_flush(vcpu);
+	kvm32_timer_before_entry(vcpu);
+	lines = READ_ONCE(vcpu->irq_lines);
+	vcpu->hyp->hcr = HCR_GUEST | (lines & BIT(KVM_ARM_IRQ_CPU_IRQ) ? HCR_VI : 0) |
+			 (lines & BIT(KVM_ARM_IRQ_CPU_FIQ) ? HCR_VF : 0);
 	vcpu->hyp->vttbr = kvm32_vm_vttbr(vcpu->vm);
+
 	exit = kvm32_hyp_call(HYP_CALL_RUN, (unsigned long)vcpu->hyp, 0, 0);
+
+	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
+	kvm32_vgic_sync(vcpu);
 	/* An interrupt that made the guest exit is taken by the host here. */
 	local_irq_enable();
 	preempt_enable();
+	kvm32_timer_sync(vcpu);
 	return exit;
+}
+
+/* The first KVM_RUN fixes the interrupt controller: it must be usable now. */
+static int first_run(struct kvm32_vcpu *vcpu)
+{
+	/* Kicks go to whichever thread runs it; the reference outlives any kick. */
+	if (vcpu->task != current) {
+		struct task_struct *old = vcpu->task;
+
+		WRITE_ONCE(vcpu->task, get_task_struct(current));
+		if (old) {
+			synchronize_rcu();	/* no kick still holds the old one */
+			put_task_struct(old);
+		}
+	}
+	if (!vcpu->has_run) {
+		mutex_lock(&vcpu->vm->lock);
+		vcpu->has_run = true;
+		mutex_unlock(&vcpu->vm->lock);
+	}
+	return kvm32_vgic_prepare_run(vcpu);
 }
 
 static int vcpu_run(struct kvm32_vcpu *vcpu)
@@ -243,6 +313,9 @@ static int vcpu_run(struct kvm32_vcpu *vcpu)
 
 	if (vcpu->target < 0)
 		return -ENOEXEC;
+	ret = first_run(vcpu);
+	if (ret)
+		return ret;
 	if (vcpu->mmio_pending)
 		complete_mmio(vcpu);
 	if (READ_ONCE(run->immediate_exit))
@@ -372,6 +445,9 @@ static const struct file_operations vcpu_fops = {
 
 void kvm32_vcpu_free(struct kvm32_vcpu *vcpu)
 {
+	kvm32_timer_vcpu_destroy(vcpu);
+	if (vcpu->task)
+		put_task_struct(vcpu->task);
 	if (vcpu->hyp)
 		kvm32_hyp_unmap(vcpu->hyp, PAGE_SIZE);
 	free_page((unsigned long)vcpu->hyp);
@@ -388,6 +464,9 @@ int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
 
 	if (id >= KVM32_MAX_VCPUS || vm->nr_vcpus >= KVM32_MAX_VCPUS)
 		return -EINVAL;
+	/* The vGIC has counted its CPUs. */
+	if (vm->vgic.initialized)
+		return -EBUSY;
 	for (i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i]->id == id)
 			return -EEXIST;
@@ -398,8 +477,10 @@ int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->target = -1;
+	vcpu->idx = vm->nr_vcpus;
 	mutex_init(&vcpu->lock);
 	init_waitqueue_head(&vcpu->wait);
+	kvm32_timer_vcpu_init(vcpu);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->hyp = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	ret = -ENOMEM;

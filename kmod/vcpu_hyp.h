@@ -72,6 +72,16 @@ struct kvm32_vcpu_hyp {
 		u32 fpinst;
 		u32 fpinst2;
 	} vfp;
+	struct kvm32_vgic_cpu {
+		u32 gich;		/* Hyp's address of GICH; 0: no vGIC */
+		u32 hcr;		/* GICH_HCR while the guest runs */
+		u32 vmcr;		/* the guest's GICC view: PMR, BPR, enables */
+		u32 apr;		/* active priorities */
+		u32 elrsr[2];		/* empty list registers at the last exit */
+		u32 used_lrs;		/* list registers filled for this entry */
+		u32 lr[VGIC_MAX_LRS];
+		u32 pad;
+	} vgic;
 };
 
 #endif /* KVM32_VCPU_HYP_H */

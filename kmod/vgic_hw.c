@@ -7,11 +7,14 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/of_irq.h>
 
+#include "hyp_abi.h"
+#include "hyp_mmu.h"
 #include "vgic_hw.h"
 
 #define GICH_REG_INDEX		2
@@ -20,6 +23,17 @@
 #define GICH_VTR_LISTREGS(vtr)	(((vtr) & 0x3f) + 1)
 
 struct kvm32_vgic_hw kvm32_vgic_hw;
+static DEFINE_PER_CPU(u8, maint_irq_cookie);
+
+/*
+ * A maintenance interrupt (underflow, or EOI of a level-triggered interrupt)
+ * exists only to make the running guest exit: by the time the host takes it,
+ * Hyp has cleared GICH_HCR and the run loop reads the list registers back.
+ */
+static irqreturn_t maint_irq_handler(int irq, void *cookie)
+{
+	return IRQ_HANDLED;
+}
 
 /* GICv2 implementations with the Virtualization Extensions. */
 static const struct of_device_id gic_with_virt[] = {
@@ -55,15 +69,48 @@ void kvm32_vgic_hw_init(void)
 	hw->gich_size = resource_size(&gich);
 	hw->gicv_pa = gicv.start;
 	hw->gicv_size = resource_size(&gicv);
-	hw->nr_lrs = GICH_VTR_LISTREGS(readl_relaxed(hw->gich + GICH_VTR));
+	hw->nr_lrs = min_t(unsigned int, GICH_VTR_LISTREGS(readl_relaxed(hw->gich + GICH_VTR)),
+			   VGIC_MAX_LRS);
+	if (kvm32_hyp_map_io_early(hw->gich, hw->gich_pa, hw->gich_size))
+		goto unmap;
+	if (request_percpu_irq(hw->maint_irq, maint_irq_handler, "kvm32 vGIC maintenance",
+			       &maint_irq_cookie)) {
+		pr_err("cannot take the vGIC maintenance interrupt %u\n", hw->maint_irq);
+		goto unmap;
+	}
 	hw->present = true;
 	return;
+unmap:
+	iounmap(hw->gich);
+	hw->gich = NULL;
 absent:
 	pr_info("no GICv2 virtualization interface in the device tree: no in-kernel irqchip for guests\n");
 }
 
+void kvm32_vgic_hw_cpu_up(void)
+{
+	struct kvm32_vgic_hw *hw = &kvm32_vgic_hw;
+	unsigned int i;
+
+	if (!hw->present)
+		return;
+	/* Firmware or an earlier user may have left list registers behind. */
+	writel_relaxed(0, hw->gich + GICH_HCR);
+	for (i = 0; i < hw->nr_lrs; i++)
+		writel_relaxed(0, hw->gich + GICH_LR0 + 4 * i);
+	enable_percpu_irq(hw->maint_irq, IRQ_TYPE_NONE);
+}
+
+void kvm32_vgic_hw_cpu_down(void)
+{
+	if (kvm32_vgic_hw.present)
+		disable_percpu_irq(kvm32_vgic_hw.maint_irq);
+}
+
 void kvm32_vgic_hw_exit(void)
 {
+	if (kvm32_vgic_hw.present)
+		free_percpu_irq(kvm32_vgic_hw.maint_irq, &maint_irq_cookie);
 	if (kvm32_vgic_hw.gich)
 		iounmap(kvm32_vgic_hw.gich);
 	memset(&kvm32_vgic_hw, 0, sizeof(kvm32_vgic_hw));

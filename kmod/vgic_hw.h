@@ -25,11 +25,18 @@ struct kvm32_vgic_hw {
 extern struct kvm32_vgic_hw kvm32_vgic_hw;
 
 /*
- * Finds the interface; its absence is not an error (a vGIC cannot be
+ * Finds the interface and maps GICH into Hyp mode: after kvm32_hyp_mmu_init(),
+ * before Hyp runs on any CPU. Its absence is not an error (a vGIC cannot be
  * created then, which the dmesg line and debugfs kvm32/vgic say).
  */
 void kvm32_vgic_hw_init(void);
 void kvm32_vgic_hw_exit(void);
+/*
+ * On each CPU as Hyp mode is taken (CPU hotplug STARTING) and given back:
+ * empties the list registers and takes the maintenance interrupt.
+ */
+void kvm32_vgic_hw_cpu_up(void);
+void kvm32_vgic_hw_cpu_down(void);
 /* For debugfs: "present gich=... gicv=... lrs=N maint_irq=N", or "absent". */
 void kvm32_vgic_hw_show(struct seq_file *m);
 

@@ -26,8 +26,10 @@
 
 #include "caps.h"
 #include "hyp_call.h"
+#include "irqfd.h"
 #include "stage2.h"
 #include "vcpu.h"
+#include "vgic_device.h"
 #include "vm.h"
 
 void kvm32_vm_get(struct kvm32_vm *vm)
@@ -39,8 +41,11 @@ static void vm_free(struct kvm32_vm *vm)
 {
 	unsigned int i;
 
+	/* First what could still inject into the VM from outside. */
+	kvm32_irqfd_vm_destroy(vm);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		kvm32_vcpu_free(vm->vcpus[i]);
+	kvm32_vgic_vm_destroy(vm);
 	kvm32_stage2_destroy(vm);
 	mmdrop(vm->mm);
 	kfree(vm);
@@ -77,6 +82,24 @@ static int vm_create_vcpu(struct kvm32_vm *vm, unsigned long id)
 	return ret;
 }
 
+static int vm_irqfd(struct kvm32_vm *vm, void __user *argp)
+{
+	struct kvm_irqfd args;
+
+	if (copy_from_user(&args, argp, sizeof(args)))
+		return -EFAULT;
+	return kvm32_irqfd(vm, &args);
+}
+
+static int vm_ioeventfd(struct kvm32_vm *vm, void __user *argp)
+{
+	struct kvm_ioeventfd args;
+
+	if (copy_from_user(&args, argp, sizeof(args)))
+		return -EFAULT;
+	return kvm32_ioeventfd(vm, &args);
+}
+
 static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 {
 	struct kvm32_vm *vm = file->private_data;
@@ -95,6 +118,18 @@ static long vm_ioctl(struct file *file, unsigned int ioctl, unsigned long arg)
 		return vm_create_vcpu(vm, arg);
 	case KVM_ARM_PREFERRED_TARGET:
 		return kvm32_vcpu_preferred_target(argp);
+	case KVM_CREATE_DEVICE:
+		return kvm32_vgic_create_device(vm, argp);
+	case KVM_CREATE_IRQCHIP:
+		return kvm32_vgic_create_irqchip(vm);
+	case KVM_ARM_SET_DEVICE_ADDR:
+		return kvm32_vgic_set_device_addr(vm, argp);
+	case KVM_IRQ_LINE:
+		return kvm32_irq_line(vm, argp);
+	case KVM_IRQFD:
+		return vm_irqfd(vm, argp);
+	case KVM_IOEVENTFD:
+		return vm_ioeventfd(vm, argp);
 	default:
 		return -EINVAL;
 	}
@@ -126,6 +161,8 @@ int kvm32_vm_create(unsigned long type)
 		return -ENOMEM;
 	refcount_set(&vm->refs, 1);
 	mutex_init(&vm->lock);
+	kvm32_vgic_vm_init(vm);
+	kvm32_irqfd_vm_init(vm);
 	vm->mm = current->mm;
 	/* The guest's virtual counter starts near zero, as on a board at reset. */
 	vm->cntvoff = __arch_counter_get_cntpct();

@@ -8,11 +8,14 @@
 #define KVM32_VM_H
 
 #include <linux/mutex.h>
+#include <linux/list.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 #include "lpae_pgtable.h"
 #include "memslot.h"
+#include "vgic.h"
 
 #define KVM32_MAX_VCPUS	8	/* KVM_CAP_MAX_VCPUS: a GICv2 serves 8 CPUs */
 
@@ -35,8 +38,15 @@ struct kvm32_vm {
 	u64 vmid_gen;
 	u32 vmid;
 
-	struct kvm32_vcpu *vcpus[KVM32_MAX_VCPUS];
+	struct kvm32_vcpu *vcpus[KVM32_MAX_VCPUS];	/* by creation order */
 	unsigned int nr_vcpus;
+
+	struct kvm32_vgic vgic;
+
+	spinlock_t irqfd_lock;		/* irqfds (irqfd.c) */
+	struct list_head irqfds;
+	spinlock_t ioeventfd_lock;	/* ioeventfds */
+	struct list_head ioeventfds;
 };
 
 /* KVM_CREATE_VM: returns the new VM's file descriptor or a negative errno. */

@@ -945,8 +945,11 @@ TEST_F(vm, unknown_vm_ioctls_are_einval)
 		_IO(KVMIO, 0xff), _IOW(KVMIO, 0x7f, int), 0xdeadbeef, 0,
 		/* /dev/kvm's system ioctls */
 		KVM_GET_API_VERSION, KVM_CREATE_VM, KVM_GET_VCPU_MMAP_SIZE,
-		/* vCPU ioctls */
-		KVM_RUN, KVM_ARM_VCPU_INIT, KVM_GET_ONE_REG, KVM_GET_MP_STATE,
+		/*
+		 * vCPU ioctls (not KVM_GET_ONE_REG: its number is also the VM's
+		 * KVM_ARM_SET_DEVICE_ADDR, as in Linux)
+		 */
+		KVM_RUN, KVM_ARM_VCPU_INIT, KVM_GET_REG_LIST, KVM_GET_MP_STATE,
 	};
 
 	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
