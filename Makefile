@@ -124,8 +124,11 @@ $(B)/unit-san/%: selftests/unit/%.c $$(call unit_sources,selftests/unit/%.c) $(w
 
 # --- the board's initramfs -----------------------------------------------------------------
 board: $(B)/board/base.cpio.gz
-$(B)/board/base.cpio.gz: $(B)/kvm32.ko $(B)/vmm $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites scripts/mkinitramfs scripts/board-init
+$(B)/board/base.cpio.gz: $(B)/kvm32.ko $(B)/vmm $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites scripts/mkinitramfs scripts/board-init $(B)/board/guest-initrd.gz
 	scripts/mkinitramfs $@
+# The default guest's initramfs (the guest kernel is the stock one).
+$(B)/board/guest-initrd.gz: guest/init scripts/mkguest-initramfs | $(DEPS_OK)
+	scripts/mkguest-initramfs $@
 
 # --- measurements ----------------------------------------------------------------------------
 BENCH := $(B)/bench/kvm_bench
