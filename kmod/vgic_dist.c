@@ -120,6 +120,29 @@ static int irq_home(const struct vgic_irq *irq)
 	return lowest_cpu(irq->targets);
 }
 
+#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* @irq may now be pending, active or queued: the scans must visit it. */
+static void mark_busy(struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	if (is_private(irq->intid))
+		d->busy_private[irq->owner] |= 1U << irq->intid;
+	else
+		d->busy_spis[(irq->intid - VGIC_NR_PRIVATE) / 32] |= 1U << (irq->intid % 32);
+}
+
+/* Nothing left for any scan to find: neither pending, active nor queued. */
+static bool irq_idle(const struct vgic_irq *irq)
+{
+	return !irq->queued && !irq->active && !irq->pending_latch && !irq->line_level &&
+	       !irq->sgi_sources;
+}
+
+/* Runs the loop body with @irq = &@base[n] for each bit n set in @bits. */
+#define for_each_busy(irq, bits, base)						\
+	for (u32 __b = (bits); __b && ((irq) = &(base)[__builtin_ctz(__b)], 1);	\
+	     __b &= __b - 1)
+
 static void reset_irq(struct vgic_irq *irq, u32 intid, unsigned int owner)
 {
 	*irq = (struct vgic_irq){
@@ -148,6 +171,10 @@ int vgic_dist_init(struct vgic_dist *d, unsigned int nr_cpus, unsigned int nr_ir
 			reset_irq(&d->private_irqs[cpu][i], i, cpu);
 	for (i = 0; i < VGIC_MAX_IRQS - VGIC_NR_PRIVATE; i++)
 		reset_irq(&d->spis[i], i + VGIC_NR_PRIVATE, 0);
+	for (cpu = 0; cpu < VGIC_MAX_CPUS; cpu++)
+		d->busy_private[cpu] = 0;
+	for (i = 0; i < ARRAY_LEN(d->busy_spis); i++)
+		d->busy_spis[i] = 0;
 	return 0;
 }
 
@@ -164,6 +191,8 @@ int vgic_dist_set_line(struct vgic_dist *d, unsigned int cpu, unsigned int intid
 	irq->line_level = level;
 	if (irq->edge && level)
 		irq->pending_latch = true;
+	if (level)
+		mark_busy(d, irq);
 	return 0;
 }
 
@@ -271,6 +300,8 @@ static void write_latch(const struct gicd_access *a, bool pending)
 	irq->pending_latch = pending;
 	if (irq->queued)
 		irq->pending_written = true;
+	if (pending)
+		mark_busy(a->d, irq);
 }
 
 static void spending_write(const struct gicd_access *a, u32 field)
@@ -307,6 +338,7 @@ static void write_active(const struct gicd_access *a, bool active)
 	irq->active = active;
 	if (!active || was_active)
 		return;
+	mark_busy(a->d, irq);
 
 	if (is_sgi(a->index))
 		irq->active_source = a->cpu;
@@ -393,9 +425,12 @@ static void sgir_write(const struct gicd_access *a, u32 val)
 	u32 intid = val & VGIC_GICD_SGIR_INTID_MASK;
 	unsigned int target;
 
-	for (target = 0; target < d->nr_cpus; target++)
-		if (targets & cpu_bit(target))
+	for (target = 0; target < d->nr_cpus; target++) {
+		if (targets & cpu_bit(target)) {
 			d->private_irqs[target][intid].sgi_sources |= cpu_bit(a->cpu);
+			mark_busy(d, &d->private_irqs[target][intid]);
+		}
+	}
 }
 
 /* GICD_[CS]PENDSGIR: a byte per SGI of the reader, a bit per requester. */
@@ -416,7 +451,11 @@ static void sgi_cpend_write(const struct gicd_access *a, u32 field)
 /* Requesters that do not exist cannot have asked for anything. */
 static void sgi_spend_write(const struct gicd_access *a, u32 field)
 {
-	field_irq(a)->sgi_sources |= field & existing_cpus(a->d);
+	struct vgic_irq *irq = field_irq(a);
+
+	irq->sgi_sources |= field & existing_cpus(a->d);
+	if (irq->sgi_sources)
+		mark_busy(a->d, irq);
 }
 
 /* Linux 5.6's vgic_v2_dist_registers, with the access sizes it allows. */
@@ -559,14 +598,16 @@ static u32 work_bit(const struct vgic_dist *d, const struct vgic_irq *irq)
 
 u32 vgic_dist_cpus_with_work(const struct vgic_dist *d)
 {
-	unsigned int cpu, i;
+	const struct vgic_irq *irq;
+	unsigned int cpu, w;
 	u32 cpus = 0;
 
 	for (cpu = 0; cpu < d->nr_cpus; cpu++)
-		for (i = 0; i < VGIC_NR_PRIVATE; i++)
-			cpus |= work_bit(d, &d->private_irqs[cpu][i]);
-	for (i = 0; i < d->nr_irqs - VGIC_NR_PRIVATE; i++)
-		cpus |= work_bit(d, &d->spis[i]);
+		for_each_busy(irq, d->busy_private[cpu], d->private_irqs[cpu])
+			cpus |= work_bit(d, irq);
+	for (w = 0; w < (d->nr_irqs - VGIC_NR_PRIVATE) / 32; w++)
+		for_each_busy(irq, d->busy_spis[w], &d->spis[w * 32])
+			cpus |= work_bit(d, irq);
 	return cpus;
 }
 
@@ -723,16 +764,27 @@ unsigned int vgic_dist_flush(struct vgic_dist *d, unsigned int cpu, struct vgic_
 			     unsigned int max, bool *overflow)
 {
 	struct lr_set set = { .lrs = lrs, .max = max };
-	unsigned int i;
+	struct vgic_irq *irq;
+	unsigned int i, w;
 
 	*overflow = false;
 	if (cpu >= d->nr_cpus)
 		return 0;
 
-	for (i = 0; i < VGIC_NR_PRIVATE; i++)
-		offer_irq(&set, d, cpu, &d->private_irqs[cpu][i]);
-	for (i = 0; i < d->nr_irqs - VGIC_NR_PRIVATE; i++)
-		offer_irq(&set, d, cpu, &d->spis[i]);
+	for_each_busy(irq, d->busy_private[cpu], d->private_irqs[cpu]) {
+		if (irq_idle(irq))
+			d->busy_private[cpu] &= ~(1U << irq->intid);
+		else
+			offer_irq(&set, d, cpu, irq);
+	}
+	for (w = 0; w < (d->nr_irqs - VGIC_NR_PRIVATE) / 32; w++) {
+		for_each_busy(irq, d->busy_spis[w], &d->spis[w * 32]) {
+			if (irq_idle(irq))
+				d->busy_spis[w] &= ~(1U << (irq->intid % 32));
+			else
+				offer_irq(&set, d, cpu, irq);
+		}
+	}
 
 	for (i = 0; i < set.count; i++)
 		claim(d, cpu, &lrs[i]);

@@ -137,6 +137,15 @@ struct vgic_dist {
 	bool enabled;				/* GICD_CTLR */
 	struct vgic_irq private_irqs[VGIC_MAX_CPUS][VGIC_NR_PRIVATE];
 	struct vgic_irq spis[VGIC_MAX_IRQS - VGIC_NR_PRIVATE];
+	/*
+	 * The interrupts that may be pending, active or queued (bit n: INTID n
+	 * of a vCPU's bank; SPI 32 + n): set whenever one may become so,
+	 * cleared lazily by the flush once it is idle. The scans of the flush
+	 * and of vgic_dist_cpus_with_work() visit only these, so their cost
+	 * follows the interrupts in flight, not the number that exist.
+	 */
+	u32 busy_private[VGIC_MAX_CPUS];
+	u32 busy_spis[(VGIC_MAX_IRQS - VGIC_NR_PRIVATE) / 32];
 };
 
 /*
