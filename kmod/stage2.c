@@ -114,6 +114,25 @@ static void evict_slot(struct kvm32_vm *vm, unsigned int id)
 	unpin_slot(vm, id);
 }
 
+void kvm32_stage2_evict_all(struct kvm32_vm *vm)
+{
+	unsigned int id;
+	struct page **pages;
+
+	mutex_lock(&vm->lock);
+	for (id = 0; id < KVM32_USER_MEM_SLOTS; id++) {
+		if (!vm->pinned[id])
+			continue;
+		/* The slot stays: an empty page array takes the new faults. */
+		pages = kvcalloc(vm->slots.slot[id].npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+		if (!pages)
+			continue;	/* keep it mapped: correct, only not re-cleaned */
+		evict_slot(vm, id);
+		vm->pinned[id] = pages;
+	}
+	mutex_unlock(&vm->lock);
+}
+
 void kvm32_stage2_destroy(struct kvm32_vm *vm)
 {
 	unsigned int id;

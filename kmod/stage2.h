@@ -23,6 +23,14 @@ int kvm32_stage2_set_region(struct kvm32_vm *vm, const struct kvm_userspace_memo
 int kvm32_stage2_map(struct kvm32_vm *vm, u64 ipa, bool write);
 
 /*
+ * Unmaps and unpins all guest memory, keeping the slots: every page is
+ * faulted in again, and cleaned to the PoC on the way (stage2.c), as when
+ * the VM started. For a vCPU reset after it ran (a guest reboot), when the
+ * VMM has just reloaded the images and the guest will run with caches off.
+ */
+void kvm32_stage2_evict_all(struct kvm32_vm *vm);
+
+/*
  * Maps device registers [pa, pa + size) at @ipa (the vGIC's CPU interface),
  * with vm->lock held. Returns 0 or a negative errno (-EEXIST: something is
  * mapped there already).

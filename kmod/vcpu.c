@@ -24,6 +24,7 @@
 #include "hyp_call.h"
 #include "hyp_mmu.h"
 #include "one_reg.h"
+#include "stage2.h"
 #include "timer.h"
 #include "vcpu.h"
 #include "vgic.h"
@@ -198,6 +199,15 @@ static int vcpu_init(struct kvm32_vcpu *vcpu, void __user *argp)
 
 	vcpu->target = init.target;
 	vcpu->features = features;
+	/*
+	 * A reset after running (a reboot): what the VMM wrote into guest
+	 * memory since (new images) may sit in the host's caches, while the
+	 * guest starts with its caches off. Unmapping makes every page go
+	 * through the clean to PoC again when the guest touches it, as KVM's
+	 * stage2_unmap_vm() does at this point.
+	 */
+	if (vcpu->has_run)
+		kvm32_stage2_evict_all(vcpu->vm);
 	kvm32_vcpu_reset(vcpu);
 	return 0;
 }
