@@ -42,7 +42,7 @@ all: module vmm selftests unit
 help:
 	@echo "make deps       install/fetch everything (automatic when missing)"
 	@echo "make            build kvm32.ko, vmm, libvmm.a, selftests, unit tests"
-	@echo "make run        boot the QEMU board, load kvm32, open its console"
+	@echo "make run        boot the QEMU board, load kvm32, run the default guest under vmm"
 	@echo "make check      run every test; ends with 'N passed, N failed, N skipped'"
 	@echo "make bench      instructions per trap, measured under -icount (build/bench.json)"
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build   build the module on a board"
@@ -149,7 +149,7 @@ check: all board
 	@KVM32_NO_BUILD=1 scripts/check $(CHECKPATCH_FILES)
 
 run: all board
-	@KVM32_NO_BUILD=1 scripts/qemu-run
+	@KVM32_NO_BUILD=1 scripts/qemu-run --guest
 
 clean:
 	rm -rf $(B)/module $(B)/vmm-obj $(B)/selftests $(B)/unit $(B)/unit-san $(B)/board $(B)/bench \
