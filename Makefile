@@ -23,7 +23,7 @@ HOST_CC  ?= gcc
 KDIR     ?=
 ifeq ($(KDIR),)
 KDIR_DEP := $(DEPS_OK)
-KDIR_USE  = $(ROOT)/$(DEPS)/kdir
+KDIR_USE  = $(abspath $(DEPS))/kdir
 else
 KDIR_DEP :=
 KDIR_USE  = $(KDIR)
@@ -45,6 +45,7 @@ help:
 	@echo "make run        boot the QEMU board, load kvm32, run the default guest under vmm"
 	@echo "make check      run every test; ends with 'N passed, N failed, N skipped'"
 	@echo "make bench      instructions per trap, measured under -icount (build/bench.json)"
+	@echo "make examples   the libvmm example launcher and its bare-metal payloads"
 	@echo "make module KDIR=/lib/modules/\$$(uname -r)/build   build the module on a board"
 
 deps:
@@ -62,7 +63,7 @@ $(B)/kvm32.ko: $(KDIR_DEP) $(MODULE_SRCS)
 	@# A tree of symlinks: Kbuild writes its objects there, not next to the sources.
 	@find $(B)/module -type l -delete
 	@for f in $(MODULE_SRCS); do mkdir -p $(B)/module/$$(dirname $$f); ln -s $(ROOT)/$$f $(B)/module/$$f; done
-	$(MAKE) -C $(KDIR_USE) M=$(ROOT)/$(B)/module ARCH=arm CROSS_COMPILE=$(CROSS_COMPILE) modules
+	$(MAKE) -C $(KDIR_USE) M=$(abspath $(B))/module ARCH=arm CROSS_COMPILE=$(CROSS_COMPILE) modules
 	@cp $(B)/module/kvm32.ko $@
 
 $(KVM_H): $(KDIR_DEP) scripts/install-kvm-header
@@ -130,6 +131,35 @@ $(B)/board/base.cpio.gz: $(B)/kvm32.ko $(B)/vmm $(SELFTESTS) $(B)/selftests/run 
 $(B)/board/guest-initrd.gz: guest/init scripts/mkguest-initramfs | $(DEPS_OK)
 	scripts/mkguest-initramfs $@
 
+# --- examples: a launcher embedding libvmm, and bare-metal payloads ------------------------
+# vmm/examples/custom_device.c sees only the public vmm/include/vmm.h and links libvmm.a,
+# as a program outside this tree would. The payloads (vmm/examples/payloads/) are
+# freestanding ARM ELF files linked at RAM base + 32 KiB: guests for the example and for
+# vmm_example_test. The board carries all of it in /kvm32/examples.
+EXAMPLE_DIR     := $(B)/examples
+PAYLOAD_DIR     := vmm/examples/payloads
+PAYLOAD_NAMES   := mailbox virtio_abuse
+PAYLOADS        := $(patsubst %,$(EXAMPLE_DIR)/%.elf,$(PAYLOAD_NAMES))
+EXAMPLES        := $(EXAMPLE_DIR)/custom_device $(PAYLOADS)
+# No libc; no VFP (off at reset: -mgeneral-regs-only, while +fp keeps the armhf ABI of
+# the libgcc linked for division); ARM state at the entry, as the loader requires.
+PAYLOAD_CFLAGS  := -std=gnu11 -O2 -g $(USER_WARN) -marm -march=armv7-a+fp -mgeneral-regs-only \
+		   -mno-unaligned-access -ffreestanding -fno-builtin -fno-stack-protector -fno-pie
+PAYLOAD_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(PAYLOAD_DIR)/payload.ld -Wl,--build-id=none
+PAYLOAD_COMMON  := $(PAYLOAD_DIR)/start.S $(PAYLOAD_DIR)/bare.c
+
+.PHONY: examples
+examples: $(EXAMPLES)
+all: examples
+$(B)/board/base.cpio.gz: $(EXAMPLES)
+
+$(EXAMPLE_DIR)/custom_device: vmm/examples/custom_device.c vmm/examples/mailbox.h vmm/include/vmm.h $(B)/libvmm.a
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(USER_CFLAGS) -pthread -Ivmm/include -static -o $@ $< $(B)/libvmm.a $(VMM_LDLIBS)
+$(EXAMPLE_DIR)/%.elf: $(PAYLOAD_DIR)/%.c $(PAYLOAD_COMMON) $(PAYLOAD_DIR)/bare.h $(PAYLOAD_DIR)/payload.ld vmm/examples/mailbox.h
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(PAYLOAD_CFLAGS) $(PAYLOAD_LDFLAGS) -o $@ $(PAYLOAD_COMMON) $< -lgcc
+
 # --- measurements ----------------------------------------------------------------------------
 BENCH := $(B)/bench/kvm_bench
 $(BENCH): selftests/bench/kvm_bench.c selftests/bench/bench_guest.S uapi/asm/kvm.h $(KVM_H)
@@ -152,7 +182,7 @@ run: all board
 	@KVM32_NO_BUILD=1 scripts/qemu-run --guest
 
 clean:
-	rm -rf $(B)/module $(B)/vmm-obj $(B)/selftests $(B)/unit $(B)/unit-san $(B)/board $(B)/bench \
+	rm -rf $(B)/module $(B)/vmm-obj $(B)/selftests $(B)/unit $(B)/unit-san $(B)/board $(B)/bench $(B)/examples \
 		$(B)/kvm32.ko $(B)/vmm $(B)/libvmm.a $(B)/logs $(B)/check
 
 distclean:

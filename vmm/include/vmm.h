@@ -17,9 +17,11 @@
  *
  * Every function returns 0 or a negative errno and, where it takes one,
  * writes a message into err; the library never prints on its own (guest
- * console output aside) and never exits the process. vmm_pause(),
- * vmm_resume() and vmm_stop() may be called from any thread, vmm_stop()
- * also from a signal handler.
+ * console output aside, and one line on stderr per virtio device a guest
+ * breaks: "vmm: virtio-mmio slot N: ...") and never exits the process.
+ * vmm_pause(), vmm_resume() and vmm_stop() may be called from any thread,
+ * vmm_stop() also from a signal handler (but not vmm_pause() from a device
+ * callback: it would wait for its own vCPU). Documentation/libvmm.md has more.
  */
 #ifndef VMM_H
 #define VMM_H
