@@ -9,7 +9,9 @@
  *         view); MPIDR; ACTLR and L2CTLR as the guest reads them; the
  *         host's identification registers (read-only: writes must match);
  *   timer the virtual timer's CTL and CVAL, and its counter CNT (which sets
- *         the VM's virtual counter offset);
+ *         the VM's virtual counter offset); the physical timer's
+ *         KVM_REG_ARM_PTIMER_* ids are unknown (-ENOENT), as in 32-bit
+ *         Linux 5.6, whose CNTP_* coproc entries keep no state for ONE_REG;
  *   VFP   d0-d15 or d0-d31 (as the host has), FPSCR, FPEXC, FPINST, FPINST2,
  *         and the host's FPSID, MVFR0, MVFR1 (read-only: writes must match);
  *   demux CCSIDR of every cache CLIDR lists, selected by a CSSELR value
