@@ -276,7 +276,9 @@ static u32 enter_guest(struct kvm32_vcpu *vcpu)
 	 */
 	WRITE_ONCE(vcpu->mode, VCPU_IN_GUEST);
 	smp_mb();	/* the mode before the work: pairs with kvm32_vcpu_kick() */
-	kvm32_vgic_flush(vcpu);
+	/* The common case, nothing new for this vCPU, costs a load. */
+	if (READ_ONCE(vcpu->vm->vgic.dirty) & BIT(vcpu->idx))
+		kvm32_vgic_flush(vcpu);
 	kvm32_timer_before_entry(vcpu);
 	lines = READ_ONCE(vcpu->irq_lines);
 	vcpu->hyp->hcr = HCR_GUEST | (lines & BIT(KVM_ARM_IRQ_CPU_IRQ) ? HCR_VI : 0) |
@@ -286,7 +288,8 @@ static u32 enter_guest(struct kvm32_vcpu *vcpu)
 	exit = kvm32_hyp_call(HYP_CALL_RUN, (unsigned long)vcpu->hyp, 0, 0);
 
 	WRITE_ONCE(vcpu->mode, VCPU_OUTSIDE_GUEST);
-	kvm32_vgic_sync(vcpu);
+	if (vcpu->hyp->vgic.used_lrs)
+		kvm32_vgic_sync(vcpu);
 	/* An interrupt that made the guest exit is taken by the host here. */
 	local_irq_enable();
 	preempt_enable();
