@@ -76,6 +76,31 @@ static void irqfd_inject(struct irqfd *irqfd)
 		kvm32_vgic_set_line(irqfd->vm, 0, intid, false);
 }
 
+/*
+ * @irqfd is off the list and off its eventfd's wait queue: it asserts
+ * nothing any more. A resampling irqfd held its SPI's line high until the
+ * guest's EOI; now its line drops, unless another resampling irqfd of the
+ * same SPI is left to hold it. That is KVM's irqfd_resampler_shutdown(), on
+ * deassign and when the eventfd is closed alike; without it the guest would
+ * take the SPI again and again after its last EOI.
+ */
+static void irqfd_release_line(struct kvm32_vm *vm, const struct irqfd *irqfd)
+{
+	unsigned long flags;
+	struct irqfd *other;
+	bool lower = true;
+
+	if (!irqfd->resamplefd)
+		return;
+	spin_lock_irqsave(&vm->irqfd_lock, flags);
+	list_for_each_entry(other, &vm->irqfds, link)
+		if (other->resamplefd && other->gsi == irqfd->gsi)
+			lower = false;
+	if (lower)
+		kvm32_vgic_set_line(vm, 0, irqfd->gsi + VGIC_NR_PRIVATE, false);
+	spin_unlock_irqrestore(&vm->irqfd_lock, flags);
+}
+
 /* Runs with the eventfd's wait-queue lock held, in the signaller's context. */
 static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, void *key)
 {
@@ -101,6 +126,7 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 		if (detached) {
 			/* Safe here: the waker's walk of the queue has saved the next entry. */
 			__remove_wait_queue(irqfd->wqh, &irqfd->wait);
+			irqfd_release_line(vm, irqfd);
 			irqfd_free(irqfd);
 		}
 	}
@@ -118,15 +144,15 @@ static void irqfd_queue_proc(struct file *file, wait_queue_head_t *wqh, poll_tab
 /*
  * Takes @irqfd (already off the list) off its wait queue, where no callback
  * can be running once this returns, and frees it; a line it held high is
- * lowered unless the VM is going away anyway.
+ * released unless the VM is going away anyway.
  */
 static void irqfd_shutdown(struct irqfd *irqfd, bool lower)
 {
 	u64 cnt;
 
 	eventfd_ctx_remove_wait_queue(irqfd->eventfd, &irqfd->wait, &cnt);
-	if (lower && irqfd->resamplefd)
-		kvm32_vgic_set_line(irqfd->vm, 0, irqfd->gsi + VGIC_NR_PRIVATE, false);
+	if (lower)
+		irqfd_release_line(irqfd->vm, irqfd);
 	irqfd_free(irqfd);
 }
 
@@ -340,7 +366,13 @@ static int ioeventfd_deassign(struct kvm32_vm *vm, const struct kvm_ioeventfd *a
 
 int kvm32_ioeventfd(struct kvm32_vm *vm, const struct kvm_ioeventfd *args)
 {
-	/* The checks of KVM's kvm_ioeventfd(), in its order. */
+	/*
+	 * As KVM's kvm_ioeventfd(): deassign only looks for an exact match
+	 * (-ENOENT for arguments that could never have been assigned); the
+	 * checks below, in KVM's order, are assign's.
+	 */
+	if (args->flags & KVM_IOEVENTFD_FLAG_DEASSIGN)
+		return ioeventfd_deassign(vm, args);
 	switch (args->len) {
 	case 0:
 	case 1:
@@ -357,8 +389,6 @@ int kvm32_ioeventfd(struct kvm32_vm *vm, const struct kvm_ioeventfd *args)
 		return -EINVAL;
 	if (!args->len && (args->flags & KVM_IOEVENTFD_FLAG_DATAMATCH))
 		return -EINVAL;
-	if (args->flags & KVM_IOEVENTFD_FLAG_DEASSIGN)
-		return ioeventfd_deassign(vm, args);
 	return ioeventfd_assign(vm, args);
 }
 

@@ -326,34 +326,57 @@ bool kvm32_vgic_has_work(struct kvm32_vcpu *vcpu)
 	return work;
 }
 
-/*
- * The distributor registers KVM lets user space reach: the ranges of KVM's
- * GICv2 register table, sized for 1024 interrupts whatever the VM has.
- */
 bool kvm32_vgic_available(void)
 {
 	return kvm32_vgic_hw.present;
 }
 
-bool kvm32_vgic_dist_reg_exists(u32 offset)
+/*
+ * The distributor registers KVM lets user space reach: the ranges of Linux
+ * 5.6's vgic_v2_dist_registers, and the bits each interrupt has in them (0:
+ * not a register per interrupt). A word of a per-interrupt register is there
+ * if its first interrupt is (check_region() in KVM): the bit arrays are 0x80
+ * bytes each, and so is the word's offset into its own array.
+ */
+static const struct {
+	u16 start, end;
+	u8 bits;
+} dist_regs[] = {
+	{ VGIC_GICD_CTLR, VGIC_GICD_IIDR + 4, 0 },
+	{ VGIC_GICD_IGROUPR, VGIC_GICD_IPRIORITYR, 1 },
+	{ VGIC_GICD_IPRIORITYR, VGIC_GICD_ITARGETSR, 8 },
+	{ VGIC_GICD_ITARGETSR, VGIC_GICD_ICFGR, 8 },
+	{ VGIC_GICD_ICFGR, VGIC_GICD_ICFGR + 0x100, 2 },
+	{ VGIC_GICD_SGIR, VGIC_GICD_SGIR + 4, 0 },
+	{ VGIC_GICD_CPENDSGIR, VGIC_GICD_SPENDSGIR + 16, 0 },
+};
+
+#define BIT_ARRAY_SIZE	(VGIC_MAX_IRQS / 8)
+
+bool kvm32_vgic_dist_reg_exists(u32 offset, unsigned int nr_irqs)
 {
-	static const struct { u16 start, end; } regs[] = {
-		{ VGIC_GICD_CTLR, VGIC_GICD_IIDR + 4 },
-		{ VGIC_GICD_IGROUPR, VGIC_GICD_IPRIORITYR },	/* the bit arrays */
-		{ VGIC_GICD_IPRIORITYR, VGIC_GICD_ICFGR + 0x100 },
-		{ VGIC_GICD_SGIR, VGIC_GICD_SGIR + 4 },
-		{ VGIC_GICD_CPENDSGIR, VGIC_GICD_SPENDSGIR + 16 },
-	};
-	unsigned int i;
+	unsigned int i, first;
 
 	if (offset & 3)
 		return false;
-	for (i = 0; i < ARRAY_SIZE(regs); i++)
-		if (offset >= regs[i].start && offset < regs[i].end)
+	for (i = 0; i < ARRAY_SIZE(dist_regs); i++) {
+		if (offset < dist_regs[i].start || offset >= dist_regs[i].end)
+			continue;
+		if (!dist_regs[i].bits)
 			return true;
+		first = offset - dist_regs[i].start;
+		if (dist_regs[i].bits == 1)
+			first %= BIT_ARRAY_SIZE;
+		return first * 8 / dist_regs[i].bits < nr_irqs;
+	}
 	return false;
 }
 
+/*
+ * Linux 5.6 reads what is not there (no such register, or an interrupt the
+ * VM lacks) as 0 and ignores writes to it, without an error; the
+ * distributor model does the same for any offset.
+ */
 int kvm32_vgic_dist_uaccess(struct kvm32_vm *vm, unsigned int cpu, u32 offset, bool write,
 			    u32 *val)
 {
@@ -361,8 +384,6 @@ int kvm32_vgic_dist_uaccess(struct kvm32_vm *vm, unsigned int cpu, u32 offset, b
 	u32 work = 0;
 	int ret;
 
-	if (!kvm32_vgic_dist_reg_exists(offset))
-		return -ENXIO;
 	spin_lock_irq(&vgic->lock);
 	if (write) {
 		ret = vgic_dist_write(vgic->dist, cpu, offset, 4, *val);
@@ -392,8 +413,8 @@ int kvm32_vgic_dist_uaccess(struct kvm32_vm *vm, unsigned int cpu, u32 offset, b
 #define VMCR_ABPR_SHIFT		18
 #define VMCR_BPR_SHIFT		21
 #define VMCR_PMR_SHIFT		27
+#define VMCR_PMR_MASK		0x1f		/* priority[7:3] */
 #define VMCR_FIELD3		0x7
-#define PMR_IMPLEMENTED_SHIFT	3	/* five priority bits */
 
 /* KVM's GICC_IIDR: ProductID 'K', architecture version 2, implementer ARM. */
 #define GICC_IIDR_VALUE		((0x4bU << 20) | (2U << 16) | 0x43b)
@@ -424,7 +445,12 @@ static u32 cpu_reg_read(const struct kvm32_vgic_cpu *c, u32 offset)
 	case GICC_CTLR:
 		return c->vmcr & VMCR_CTLR_MASK;
 	case GICC_PMR:
-		return (c->vmcr >> VMCR_PMR_SHIFT) << PMR_IMPLEMENTED_SHIFT;
+		/*
+		 * KVM's GICv2 device ABI has GICH_VMCR.VMPriMask here, the five
+		 * implemented bits of the mask in bits [4:0], not GICC_PMR's
+		 * layout (vgic_mmio_read_vcpuif() in Linux 5.6).
+		 */
+		return (c->vmcr >> VMCR_PMR_SHIFT) & VMCR_PMR_MASK;
 	case GICC_BPR:
 		return (c->vmcr >> VMCR_BPR_SHIFT) & VMCR_FIELD3;
 	case GICC_ABPR:
@@ -445,8 +471,7 @@ static void cpu_reg_write(struct kvm32_vgic_cpu *c, u32 offset, u32 val)
 		c->vmcr = set_field(c->vmcr, VMCR_CTLR_MASK, 0, val);
 		break;
 	case GICC_PMR:
-		c->vmcr = set_field(c->vmcr, 0x1f, VMCR_PMR_SHIFT,
-				    (val & 0xff) >> PMR_IMPLEMENTED_SHIFT);
+		c->vmcr = set_field(c->vmcr, VMCR_PMR_MASK, VMCR_PMR_SHIFT, val);
 		break;
 	case GICC_BPR:
 		c->vmcr = set_field(c->vmcr, VMCR_FIELD3, VMCR_BPR_SHIFT, val);
@@ -462,8 +487,12 @@ static void cpu_reg_write(struct kvm32_vgic_cpu *c, u32 offset, u32 val)
 
 int kvm32_vgic_cpu_uaccess(struct kvm32_vcpu *vcpu, u32 offset, bool write, u32 *val)
 {
-	if (!kvm32_vgic_cpu_reg_exists(offset))
-		return -ENXIO;
+	/* As for the distributor: what is not there reads as 0, takes no writes. */
+	if (!kvm32_vgic_cpu_reg_exists(offset)) {
+		if (!write)
+			*val = 0;
+		return 0;
+	}
 	if (write)
 		cpu_reg_write(&vcpu->hyp->vgic, offset, *val);
 	else

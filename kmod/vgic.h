@@ -83,9 +83,13 @@ bool kvm32_vgic_has_work(struct kvm32_vcpu *vcpu);
 
 /*
  * Distributor and CPU-interface registers for KVM_DEV_ARM_VGIC_GRP_DIST_REGS
- * and _CPU_REGS (save and restore), with every vCPU stopped.
+ * and _CPU_REGS (save and restore), with every vCPU stopped. As in Linux
+ * 5.6, a register is there (KVM_HAS_DEVICE_ATTR) if it is in KVM's table
+ * and, for one with a field per interrupt, its word's first interrupt is
+ * below @nr_irqs; reading one that is not gives 0 and writing it does
+ * nothing (vgic_uaccess()), neither is an error.
  */
-bool kvm32_vgic_dist_reg_exists(u32 offset);
+bool kvm32_vgic_dist_reg_exists(u32 offset, unsigned int nr_irqs);
 bool kvm32_vgic_cpu_reg_exists(u32 offset);
 int kvm32_vgic_dist_uaccess(struct kvm32_vm *vm, unsigned int cpu, u32 offset, bool write,
 			    u32 *val);

@@ -7,7 +7,9 @@
  * KVM_CREATE_IRQCHIP + KVM_ARM_SET_DEVICE_ADDR, and KVM_IRQ_LINE.
  *
  * Errors follow KVM's: -ENXIO for an unknown group or attribute, -EBUSY
- * while a vCPU runs or for a setting that can no longer change.
+ * while a vCPU runs or for a setting that can no longer change. A register
+ * offset that names no register is not an error to get or set (it reads as
+ * 0), only to KVM_HAS_DEVICE_ATTR, as in Linux 5.6.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -148,10 +150,33 @@ static int get_attr(struct kvm32_vm *vm, const struct kvm_device_attr *attr)
 	}
 }
 
+/*
+ * Linux 5.6's vgic_v2_has_attr_regs(): the vCPU must exist (-EINVAL), and a
+ * distributor register with a field per interrupt is there only as far as
+ * the interrupts go: 32 until NR_IRQS is set or the vGIC initialized.
+ */
+static int has_reg(struct kvm32_vm *vm, const struct kvm_device_attr *attr)
+{
+	unsigned int cpu = (attr->attr & KVM_DEV_ARM_VGIC_CPUID_MASK) >>
+			   KVM_DEV_ARM_VGIC_CPUID_SHIFT;
+	u32 offset = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK;
+	bool exists;
+
+	mutex_lock(&vm->lock);
+	if (cpu >= vm->nr_vcpus) {
+		mutex_unlock(&vm->lock);
+		return -EINVAL;
+	}
+	if (attr->group == KVM_DEV_ARM_VGIC_GRP_DIST_REGS)
+		exists = kvm32_vgic_dist_reg_exists(offset, vm->vgic.nr_irqs ?: VGIC_NR_PRIVATE);
+	else
+		exists = kvm32_vgic_cpu_reg_exists(offset);
+	mutex_unlock(&vm->lock);
+	return exists ? 0 : -ENXIO;
+}
+
 static int has_attr(struct kvm32_vm *vm, const struct kvm_device_attr *attr)
 {
-	u32 offset = attr->attr & KVM_DEV_ARM_VGIC_OFFSET_MASK;
-
 	switch (attr->group) {
 	case KVM_DEV_ARM_VGIC_GRP_ADDR:
 		return attr->attr == KVM_VGIC_V2_ADDR_TYPE_DIST ||
@@ -161,9 +186,8 @@ static int has_attr(struct kvm32_vm *vm, const struct kvm_device_attr *attr)
 	case KVM_DEV_ARM_VGIC_GRP_CTRL:
 		return attr->attr == KVM_DEV_ARM_VGIC_CTRL_INIT ? 0 : -ENXIO;
 	case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
-		return kvm32_vgic_dist_reg_exists(offset) ? 0 : -ENXIO;
 	case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
-		return kvm32_vgic_cpu_reg_exists(offset) ? 0 : -ENXIO;
+		return has_reg(vm, attr);
 	default:
 		return -ENXIO;
 	}

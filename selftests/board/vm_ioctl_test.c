@@ -252,9 +252,10 @@ TEST_F(vm, vm_extensions_agree_with_dev_kvm)
 		{ KVM_CAP_MAX_VCPUS, MAX_VCPUS },
 		{ KVM_CAP_MAX_VCPU_ID, MAX_VCPUS },
 		{ KVM_CAP_NR_MEMSLOTS, USER_SLOTS },
-		/* Not there (yet): a VMM must not try to use them. */
+		/* The in-kernel vGIC, which this board's GIC allows. */
+		{ KVM_CAP_IRQCHIP, 1 },
+		/* Not there: a VMM must not try to use it (an arm64 capability). */
 		{ KVM_CAP_ARM_EL1_32BIT, 0 },
-		{ KVM_CAP_IRQCHIP, 0 },
 	};
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 

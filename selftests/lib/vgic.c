@@ -3,6 +3,9 @@
  * The in-kernel vGICv2 for guest selftests: see vgic.h.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include "vgic.h"
@@ -33,6 +36,75 @@ int vgic_v2_setup(struct kvm_vm *vm, uint32_t nr_irqs)
 	return cd.fd;
 }
 
+int vgic_v2_create(struct kvm_vm *vm)
+{
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_V2 };
+
+	if (ioctl(vm->fd, KVM_CREATE_DEVICE, &cd))
+		return -1;
+	return cd.fd;
+}
+
+static int attr_ioctl(int dev, unsigned long ioctl_nr, uint32_t group, uint64_t attr,
+		      const void *val)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)val };
+
+	return ioctl(dev, ioctl_nr, &a);
+}
+
+int vgic_attr_set(int dev, uint32_t group, uint64_t attr, const void *val)
+{
+	return attr_ioctl(dev, KVM_SET_DEVICE_ATTR, group, attr, val);
+}
+
+int vgic_attr_get(int dev, uint32_t group, uint64_t attr, void *val)
+{
+	return attr_ioctl(dev, KVM_GET_DEVICE_ATTR, group, attr, val);
+}
+
+int vgic_attr_has(int dev, uint32_t group, uint64_t attr)
+{
+	return attr_ioctl(dev, KVM_HAS_DEVICE_ATTR, group, attr, NULL);
+}
+
+int vgic_irqfd_assign(struct kvm_vm *vm, int fd, uint32_t gsi, int resamplefd)
+{
+	struct kvm_irqfd irqfd = { .fd = fd, .gsi = gsi };
+
+	if (resamplefd >= 0) {
+		irqfd.flags = KVM_IRQFD_FLAG_RESAMPLE;
+		irqfd.resamplefd = resamplefd;
+	}
+	return ioctl(vm->fd, KVM_IRQFD, &irqfd);
+}
+
+int vgic_irqfd_deassign(struct kvm_vm *vm, int fd, uint32_t gsi)
+{
+	struct kvm_irqfd irqfd = { .fd = fd, .gsi = gsi, .flags = KVM_IRQFD_FLAG_DEASSIGN };
+
+	return ioctl(vm->fd, KVM_IRQFD, &irqfd);
+}
+
+unsigned int vgic_hw_nr_lrs(void)
+{
+	char buf[256] = "";
+	unsigned int lrs = 0;
+	const char *p;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/kvm32/vgic", "r");
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f)) {
+		p = strstr(buf, " lrs=");
+		if (p)
+			lrs = strtoul(p + 5, NULL, 10);
+	}
+	fclose(f);
+	return lrs;
+}
+
 int vgic_irq_line(struct kvm_vm *vm, uint32_t irq, int level)
 {
 	struct kvm_irq_level line = { .irq = irq, .level = level };
@@ -40,16 +112,11 @@ int vgic_irq_line(struct kvm_vm *vm, uint32_t irq, int level)
 	return ioctl(vm->fd, KVM_IRQ_LINE, &line);
 }
 
-static uint64_t reg_attr(uint32_t cpu, uint32_t offset)
-{
-	return ((uint64_t)cpu << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | offset;
-}
-
 uint32_t vgic_reg_get(int dev, uint32_t group, uint32_t cpu, uint32_t offset)
 {
 	uint32_t val = 0;
 	struct kvm_device_attr attr = {
-		.group = group, .attr = reg_attr(cpu, offset), .addr = (uintptr_t)&val,
+		.group = group, .attr = VGIC_REG_ATTR(cpu, offset), .addr = (uintptr_t)&val,
 	};
 
 	TEST_ASSERT(!ioctl(dev, KVM_GET_DEVICE_ATTR, &attr),
@@ -60,7 +127,7 @@ uint32_t vgic_reg_get(int dev, uint32_t group, uint32_t cpu, uint32_t offset)
 void vgic_reg_set(int dev, uint32_t group, uint32_t cpu, uint32_t offset, uint32_t val)
 {
 	struct kvm_device_attr attr = {
-		.group = group, .attr = reg_attr(cpu, offset), .addr = (uintptr_t)&val,
+		.group = group, .attr = VGIC_REG_ATTR(cpu, offset), .addr = (uintptr_t)&val,
 	};
 
 	TEST_ASSERT(!ioctl(dev, KVM_SET_DEVICE_ATTR, &attr),
@@ -112,6 +179,41 @@ GUEST_CODE void gic_guest_enable(uint32_t intid, uint8_t priority, uint8_t targe
 	if (intid >= 32)
 		gicd_write8(GICD_ITARGETSR + intid, targets);
 	gicd_write(GICD_ISENABLER + intid / 32 * 4, 1u << (intid % 32));
+}
+
+GUEST_CODE void gic_guest_disable(uint32_t intid)
+{
+	gicd_write(GICD_ICENABLER + intid / 32 * 4, 1u << (intid % 32));
+}
+
+GUEST_CODE void gic_guest_set_priority(uint32_t intid, uint8_t priority)
+{
+	gicd_write8(GICD_IPRIORITYR + intid, priority);
+}
+
+/* Two bits per interrupt, the upper one set for edge; words only. */
+GUEST_CODE void gic_guest_set_edge(uint32_t intid, bool edge)
+{
+	uint32_t offset = GICD_ICFGR + intid / 16 * 4;
+	uint32_t bit = 2u << (intid % 16 * 2);
+	uint32_t val = gicd_read(offset);
+
+	gicd_write(offset, edge ? val | bit : val & ~bit);
+}
+
+GUEST_CODE bool gic_guest_is_pending(uint32_t intid)
+{
+	return gicd_read(GICD_ISPENDR + intid / 32 * 4) & (1u << (intid % 32));
+}
+
+GUEST_CODE bool gic_guest_is_enabled(uint32_t intid)
+{
+	return gicd_read(GICD_ISENABLER + intid / 32 * 4) & (1u << (intid % 32));
+}
+
+GUEST_CODE void gic_guest_send_sgi(uint32_t filter, uint8_t targets, uint32_t intid)
+{
+	gicd_write(GICD_SGIR, filter | (uint32_t)targets << 16 | (intid & 0xf));
 }
 
 GUEST_CODE uint32_t gic_guest_ack(void)

@@ -66,6 +66,10 @@
 	((KVM_ARM_IRQ_TYPE_PPI << KVM_ARM_IRQ_TYPE_SHIFT) |			\
 	 ((vcpu) << KVM_ARM_IRQ_VCPU_SHIFT) | (intid))
 
+/* The device attribute of register @offset of vCPU @cpu (DIST_REGS / CPU_REGS). */
+#define VGIC_REG_ATTR(cpu, offset)						\
+	(((uint64_t)(cpu) << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | (offset))
+
 /* ---- Host side ------------------------------------------------------------ */
 
 /*
@@ -74,11 +78,36 @@
  * Returns the device fd.
  */
 int vgic_v2_setup(struct kvm_vm *vm, uint32_t nr_irqs);
+/*
+ * KVM_CREATE_DEVICE(KVM_DEV_TYPE_ARM_VGIC_V2) and nothing else: returns the
+ * device fd, or -1 with errno.
+ */
+int vgic_v2_create(struct kvm_vm *vm);
+/*
+ * KVM_SET_DEVICE_ATTR / KVM_GET_DEVICE_ATTR / KVM_HAS_DEVICE_ATTR on device
+ * @dev, @val pointing at the attribute's value (u64 for GRP_ADDR, u32 for the
+ * others); return the ioctl's result (0, or -1 with errno).
+ */
+int vgic_attr_set(int dev, uint32_t group, uint64_t attr, const void *val);
+int vgic_attr_get(int dev, uint32_t group, uint64_t attr, void *val);
+int vgic_attr_has(int dev, uint32_t group, uint64_t attr);
 /* KVM_IRQ_LINE; returns its result (0, or -1 with errno). */
 int vgic_irq_line(struct kvm_vm *vm, uint32_t irq, int level);
 /* KVM_{GET,SET}_DEVICE_ATTR of a 32-bit register (group DIST_REGS / CPU_REGS). */
 uint32_t vgic_reg_get(int dev, uint32_t group, uint32_t cpu, uint32_t offset);
 void vgic_reg_set(int dev, uint32_t group, uint32_t cpu, uint32_t offset, uint32_t val);
+/*
+ * KVM_IRQFD: assigns eventfd @fd to @gsi (SPI 32 + @gsi), with resample
+ * eventfd @resamplefd unless it is negative; or deassigns it. Return the
+ * ioctl's result (0, or -1 with errno).
+ */
+int vgic_irqfd_assign(struct kvm_vm *vm, int fd, uint32_t gsi, int resamplefd);
+int vgic_irqfd_deassign(struct kvm_vm *vm, int fd, uint32_t gsi);
+/*
+ * The number of list registers of the host's GIC, as kvm32 reports it in
+ * debugfs (kvm32/vgic, "lrs=N"); 0 if there is no vGIC or no such file.
+ */
+unsigned int vgic_hw_nr_lrs(void);
 
 /* ---- Guest side ------------------------------------------------------------ */
 
@@ -91,6 +120,20 @@ void gicc_write(uint32_t offset, uint32_t val);
 void gic_guest_init(void);
 /* Enables @intid at @priority, targeting this CPU (SPIs: the CPUs in @targets). */
 void gic_guest_enable(uint32_t intid, uint8_t priority, uint8_t targets);
+/* Disables @intid (GICD_ICENABLER). */
+void gic_guest_disable(uint32_t intid);
+/* GICD_IPRIORITYR of @intid (lower values are higher priorities). */
+void gic_guest_set_priority(uint32_t intid, uint8_t priority);
+/* Configures SPI @intid edge-triggered or level-sensitive (GICD_ICFGR). */
+void gic_guest_set_edge(uint32_t intid, bool edge);
+/* Whether @intid is pending / enabled, as GICD_ISPENDR / GICD_ISENABLER say. */
+bool gic_guest_is_pending(uint32_t intid);
+bool gic_guest_is_enabled(uint32_t intid);
+/*
+ * GICD_SGIR: SGI @intid (0-15) with target filter @filter (SGIR_TARGET_*)
+ * and, for SGIR_TARGET_LIST, the CPUs in @targets (bit n: vCPU n).
+ */
+void gic_guest_send_sgi(uint32_t filter, uint8_t targets, uint32_t intid);
 /* GICC_IAR; GICC_EOIR. */
 uint32_t gic_guest_ack(void);
 void gic_guest_eoi(uint32_t iar);
