@@ -7,8 +7,14 @@
  * there (the vGIC takes a spinlock and kicks by IPI: both fine in atomic
  * context). When the eventfd is closed the callback sees EPOLLHUP and frees
  * the irqfd itself. Whoever takes an irqfd off the VM's list (HUP,
- * deassign, VM teardown) owns freeing it; the list lock is always taken
- * inside the wait queue's lock, never around it.
+ * deassign, VM teardown) owns freeing it.
+ *
+ * Locks: an eventfd's wait-queue lock, then the VM's irqfd_lock, then the
+ * vGIC's lock, in that order only. The resampler signals eventfds (taking
+ * their wait-queue locks), so it must hold none of the others: it walks the
+ * list under RCU, and irqfds are freed after a grace period. (With a lock
+ * there, one eventfd used as both an irqfd and a resample fd could deadlock
+ * its close against the guest's EOI.)
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +22,7 @@
 #include <linux/file.h>
 #include <linux/list.h>
 #include <linux/poll.h>
+#include <linux/rculist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 
@@ -31,7 +38,9 @@ struct irqfd {
 	wait_queue_entry_t wait;
 	wait_queue_head_t *wqh;
 	poll_table pt;
-	struct list_head link;		/* vm->irqfds; empty once detached */
+	struct list_head link;		/* vm->irqfds (RCU), until detached */
+	bool detached;			/* off the list: its remover frees it */
+	struct rcu_head rcu;
 };
 
 struct ioeventfd {
@@ -58,12 +67,30 @@ void kvm32_irqfd_vm_init(struct kvm32_vm *vm)
 	INIT_LIST_HEAD(&vm->ioeventfds);
 }
 
-static void irqfd_free(struct irqfd *irqfd)
+static void irqfd_free_rcu(struct rcu_head *rcu)
 {
+	struct irqfd *irqfd = container_of(rcu, struct irqfd, rcu);
+
 	eventfd_ctx_put(irqfd->eventfd);
 	if (irqfd->resamplefd)
 		eventfd_ctx_put(irqfd->resamplefd);
 	kfree(irqfd);
+}
+
+/* Once off the list and its wait queue; a resampler may still be looking at it. */
+static void irqfd_free(struct irqfd *irqfd)
+{
+	call_rcu(&irqfd->rcu, irqfd_free_rcu);
+}
+
+/* With irqfd_lock held: takes @irqfd off the list unless someone did. */
+static bool irqfd_unlink(struct irqfd *irqfd)
+{
+	if (irqfd->detached)
+		return false;
+	list_del_rcu(&irqfd->link);
+	irqfd->detached = true;
+	return true;
 }
 
 static void irqfd_inject(struct irqfd *irqfd)
@@ -118,10 +145,7 @@ static int irqfd_wakeup(wait_queue_entry_t *wait, unsigned int mode, int sync, v
 	if (flags & EPOLLHUP) {
 		/* The eventfd is being closed: nobody can signal it again. */
 		spin_lock_irqsave(&vm->irqfd_lock, irqflags);
-		if (!list_empty(&irqfd->link)) {
-			list_del_init(&irqfd->link);
-			detached = true;
-		}
+		detached = irqfd_unlink(irqfd);
 		spin_unlock_irqrestore(&vm->irqfd_lock, irqflags);
 		if (detached) {
 			/* Safe here: the waker's walk of the queue has saved the next entry. */
@@ -204,7 +228,7 @@ static int irqfd_assign(struct kvm32_vm *vm, const struct kvm_irqfd *args)
 			goto out_ctx;
 		}
 	}
-	list_add_tail(&irqfd->link, &vm->irqfds);
+	list_add_tail_rcu(&irqfd->link, &vm->irqfds);
 	spin_unlock_irq(&vm->irqfd_lock);
 
 	/* Signalled before it was assigned: deliver that one too. */
@@ -225,8 +249,8 @@ out_fd:
 
 /*
  * Takes the first irqfd matching @eventfd and @gsi (any, for NULL) off the
- * list, or returns NULL. One at a time with list_del_init(), so that a
- * concurrent EPOLLHUP sees it detached and leaves it to the caller.
+ * list, or returns NULL. One at a time, marked detached, so that a
+ * concurrent EPOLLHUP sees it gone and leaves it to the caller.
  */
 static struct irqfd *irqfd_detach(struct kvm32_vm *vm, struct eventfd_ctx *eventfd, u32 gsi)
 {
@@ -235,7 +259,7 @@ static struct irqfd *irqfd_detach(struct kvm32_vm *vm, struct eventfd_ctx *event
 	spin_lock_irq(&vm->irqfd_lock);
 	list_for_each_entry(irqfd, &vm->irqfds, link) {
 		if (!eventfd || (irqfd->eventfd == eventfd && irqfd->gsi == gsi)) {
-			list_del_init(&irqfd->link);
+			irqfd_unlink(irqfd);
 			found = irqfd;
 			break;
 		}
@@ -268,12 +292,12 @@ int kvm32_irqfd(struct kvm32_vm *vm, const struct kvm_irqfd *args)
 
 void kvm32_irqfd_resample(struct kvm32_vm *vm, u32 gsi)
 {
-	unsigned long flags;
 	struct irqfd *irqfd;
 	bool lowered = false;
 
-	spin_lock_irqsave(&vm->irqfd_lock, flags);
-	list_for_each_entry(irqfd, &vm->irqfds, link) {
+	/* RCU, not irqfd_lock: signalling takes wait-queue locks (see the top). */
+	rcu_read_lock();
+	list_for_each_entry_rcu(irqfd, &vm->irqfds, link) {
 		if (!irqfd->resamplefd || irqfd->gsi != gsi)
 			continue;
 		if (!lowered)
@@ -281,7 +305,7 @@ void kvm32_irqfd_resample(struct kvm32_vm *vm, u32 gsi)
 		lowered = true;
 		eventfd_signal(irqfd->resamplefd, 1);
 	}
-	spin_unlock_irqrestore(&vm->irqfd_lock, flags);
+	rcu_read_unlock();
 }
 
 static u32 ioeventfd_bus(u32 flags)

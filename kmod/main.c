@@ -12,6 +12,7 @@
 
 #include <linux/cpumask.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 
 #include "debugfs.h"
 #include "hyp_detect.h"
@@ -68,6 +69,8 @@ static void __exit kvm32_exit(void)
 	kvm32_timer_exit();
 	kvm32_vgic_hw_exit();
 	kvm32_hyp_mmu_exit();
+	/* irqfds are freed after an RCU grace period, by code in this module. */
+	rcu_barrier();
 	pr_info("unloaded: Hyp mode handed back to the kernel\n");
 }
 
