@@ -336,4 +336,18 @@ static inline void drv_start_one_queue(struct guest *g, uint64_t features, struc
 	drv_driver_ok(g);
 }
 
+/* 3.1.1 with queues 0..n-1 (vqs[0..n)), each of `size` entries. */
+static inline void drv_start_queues(struct guest *g, uint64_t features, struct drv_vq *vqs,
+				    unsigned int n, uint16_t size)
+{
+	unsigned int q;
+
+	drv_negotiate(g, features);
+	for (q = 0; q < n; q++) {
+		drv_vq_init(&vqs[q], g, q, size);
+		drv_setup_queue(g, q, &vqs[q]);
+	}
+	drv_driver_ok(g);
+}
+
 #endif /* VIRTIO_GUEST_H */

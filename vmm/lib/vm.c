@@ -21,8 +21,11 @@
 #include "devices/pl011.h"
 #include "devices/pl031.h"
 #include "devices/virtio_blk.h"
+#include "devices/virtio_console.h"
 #include "devices/virtio_mmio.h"
+#include "devices/virtio_net.h"
 #include "devices/virtio_rng.h"
+#include "tap.h"
 #include "term.h"
 
 #define DEFAULT_MEM		(256ull << 20)
@@ -207,6 +210,8 @@ static int setup_board_devices(struct vmm *vm, char *err, size_t errlen)
 	return 0;
 }
 
+static int add_virtio_console(struct vmm *vm, char *err, size_t errlen);
+
 int vmm_create(const struct vmm_config *cfg, struct vmm **out, char *err, size_t errlen)
 {
 	struct vmm *vm;
@@ -260,6 +265,8 @@ int vmm_create(const struct vmm_config *cfg, struct vmm **out, char *err, size_t
 		ret = init_vgic(vm, err, errlen);
 	if (!ret)
 		ret = setup_board_devices(vm, err, errlen);
+	if (!ret && vm->cfg.console == VMM_CONSOLE_VIRTIO)
+		ret = add_virtio_console(vm, err, errlen);
 	if (ret)
 		goto fail;
 	*out = vm;
@@ -430,13 +437,186 @@ int vmm_add_rng(struct vmm *vm, char *err, size_t errlen)
 	return commit_virtio(vm, v);
 }
 
+static void destroy_console(void *dev)
+{
+	virtio_console_destroy(dev);
+}
+
+/*
+ * With VMM_CONSOLE_VIRTIO: the virtio console (hvc0) in the first free slot,
+ * its output on the terminal; console.c sends it the terminal's input. It
+ * is told the terminal's size when console_out is one.
+ */
+static int add_virtio_console(struct vmm *vm, char *err, size_t errlen)
+{
+	struct virtio_console_params params = { .output = vmm_console_output, .opaque = vm };
+	struct virtio_console *con;
+	struct vmm_virtio *v;
+	struct winsize ws;
+	int ret;
+
+	if (vm->cfg.console_out >= 0 && !ioctl(vm->cfg.console_out, TIOCGWINSZ, &ws)) {
+		params.cols = ws.ws_col;
+		params.rows = ws.ws_row;
+	}
+	v = new_virtio(vm, err, errlen, &ret);
+	if (!v)
+		return ret;
+	ret = virtio_console_create(&con, &params, &vm->bus, slot_base(v), &v->irq, &vm->mem);
+	if (ret) {
+		vmm_irq_release(&v->irq);
+		free(v);
+		return vmm_err(err, errlen, ret, "--console virtio: %s", strerror(-ret));
+	}
+	v->dev = con;
+	v->destroy = destroy_console;
+	v->transport = virtio_console_transport(con);
+	vm->vcon = con;
+	return commit_virtio(vm, v);
+}
+
+/*
+ * A virtio-net card and its TAP: the TAP fd is watched while frames can go
+ * to the guest; when one waits for receive buffers it is unwatched, and the
+ * device's rx_ready (the guest posted some) wakes wake_fd to resume. All
+ * watching and unwatching happens on the event loop's thread.
+ */
+struct vmm_net {
+	struct vmm *vm;
+	struct virtio_net *dev;
+	int tap_fd;			/* owned by the vmm_virtio (backing_fd) */
+	int wake_fd;			/* eventfd */
+	bool watching;			/* tap_fd is in the event loop */
+};
+
+static void net_tap_readable(void *opaque, int fd, uint32_t events);
+
+static void net_watch(struct vmm_net *n, bool on)
+{
+	if (on && !n->watching)
+		n->watching = !event_loop_add(n->vm->loop, n->tap_fd, EPOLLIN, net_tap_readable, n);
+	else if (!on && n->watching) {
+		event_loop_del(n->vm->loop, n->tap_fd);
+		n->watching = false;
+	}
+}
+
+static void net_tap_readable(void *opaque, int fd, uint32_t events)
+{
+	struct vmm_net *n = opaque;
+
+	(void)fd;
+	(void)events;
+	if (virtio_net_backend_readable(n->dev) != VIRTIO_NET_RX_MORE)
+		net_watch(n, false);
+}
+
+/* The device's rx_ready: any thread, under the device's lock; only a wake-up. */
+static void net_rx_ready(void *opaque)
+{
+	struct vmm_net *n = opaque;
+	uint64_t one = 1;
+
+	if (write(n->wake_fd, &one, sizeof(one)) < 0) {
+		/* A full counter: a wake-up is pending anyway. */
+	}
+}
+
+static void net_wake(void *opaque, int fd, uint32_t events)
+{
+	struct vmm_net *n = opaque;
+	uint64_t count;
+
+	(void)events;
+	if (read(fd, &count, sizeof(count)) < 0) {
+		/* EAGAIN: already consumed; looking again is harmless. */
+	}
+	if (virtio_net_backend_readable(n->dev) == VIRTIO_NET_RX_MORE)
+		net_watch(n, true);
+}
+
+static void destroy_net(void *dev)
+{
+	struct vmm_net *n = dev;
+
+	/* The event loop is gone by now (vmm_destroy): no handler can run. */
+	virtio_net_destroy(n->dev);
+	if (n->wake_fd >= 0)
+		close(n->wake_fd);
+	free(n);
+}
+
 int vmm_add_net_tap(struct vmm *vm, const char *tap_name, const uint8_t *mac, char *err,
 		    size_t errlen)
 {
-	(void)vm;
-	(void)mac;
-	return vmm_err(err, errlen, -ENOTSUP, "--net tap=%s: virtio-net is not available yet",
-		       tap_name);
+	/* QEMU's default: locally administered (bit 1 of the first byte), unicast. */
+	static const uint8_t default_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+	struct virtio_net_params params = { .rx_ready = net_rx_ready };
+	struct vmm_virtio *v;
+	struct vmm_net *n;
+	char msg[256];
+	int ret, fd;
+
+	if (!tap_name || !*tap_name)
+		return vmm_err(err, errlen, -EINVAL, "--net: no TAP interface name (tap=NAME)");
+	if (mac && (mac[0] & 1))
+		return vmm_err(err, errlen, -EINVAL,
+			       "--net tap=%s,mac=%02x:%02x:%02x:%02x:%02x:%02x: a multicast address, not a card's",
+			       tap_name, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+	v = new_virtio(vm, err, errlen, &ret);
+	if (!v)
+		return ret;
+	n = calloc(1, sizeof(*n));
+	if (!n) {
+		ret = vmm_err(err, errlen, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	n->vm = vm;
+	n->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (n->wake_fd < 0) {
+		ret = vmm_err(err, errlen, -errno, "--net tap=%s: eventfd: %s", tap_name,
+			      strerror(errno));
+		goto fail;
+	}
+	fd = tap_open(tap_name, msg, sizeof(msg));
+	if (fd < 0) {
+		ret = vmm_err(err, errlen, fd, "--net tap=%s: %s", tap_name, msg);
+		goto fail;
+	}
+	n->tap_fd = fd;
+	params.fd = fd;
+	params.opaque = n;
+	memcpy(params.mac, mac ? mac : default_mac, sizeof(params.mac));
+	ret = virtio_net_create(&n->dev, &params, &vm->bus, slot_base(v), &v->irq, &vm->mem);
+	if (ret) {
+		close(fd);
+		vmm_err(err, errlen, ret, "--net tap=%s: %s", tap_name, strerror(-ret));
+		goto fail;
+	}
+	v->dev = n;
+	v->destroy = destroy_net;
+	v->backing_fd = fd;
+	v->transport = virtio_net_transport(n->dev);
+	/*
+	 * The device is on the bus now, which has no way to take it off: from
+	 * here on it stays in the VM (vmm_destroy frees it) even if this fails.
+	 */
+	commit_virtio(vm, v);
+	ret = event_loop_add(vm->loop, n->wake_fd, EPOLLIN, net_wake, n);
+	if (ret)
+		return vmm_err(err, errlen, ret, "--net tap=%s: event loop: %s", tap_name,
+			       strerror(-ret));
+	net_watch(n, true);
+	if (!n->watching)
+		return vmm_err(err, errlen, -ENOMEM, "--net tap=%s: cannot watch the TAP", tap_name);
+	return 0;
+fail:
+	if (n && n->wake_fd >= 0)
+		close(n->wake_fd);
+	free(n);
+	vmm_irq_release(&v->irq);
+	free(v);
+	return ret;
 }
 
 static void custom_read(void *opaque, uint64_t offset, uint8_t *data, uint32_t len)
@@ -476,9 +656,14 @@ int vmm_add_mmio_device(struct vmm *vm, const struct vmm_mmio_device *dev, char 
 	if (dev->base < vm->mem.gpa + vm->mem.size && vm->mem.gpa < dev->base + dev->size)
 		return vmm_err(err, errlen, -EINVAL, "device %s: window overlaps guest RAM",
 			       dev->name ? dev->name : "?");
-	if (dev->spi >= BOARD_GIC_NR_IRQS - 32)
-		return vmm_err(err, errlen, -EINVAL, "device %s: SPI %d beyond %d",
+	if (dev->spi < -1 || dev->spi >= BOARD_GIC_NR_IRQS - 32)
+		return vmm_err(err, errlen, -EINVAL, "device %s: SPI %d is not -1 or 0..%d",
 			       dev->name ? dev->name : "?", dev->spi, BOARD_GIC_NR_IRQS - 33);
+	/* The kernel serves the GIC's frames: a device there would never be called. */
+	if (dev->base < BOARD_GICC_BASE + BOARD_GICC_SIZE &&
+	    BOARD_GICD_BASE < dev->base + dev->size)
+		return vmm_err(err, errlen, -EEXIST, "device %s: window overlaps the GIC",
+			       dev->name ? dev->name : "?");
 	c = &vm->custom[vm->nr_custom];
 	c->dev = *dev;
 	ret = mmio_bus_add(&vm->bus, dev->base, dev->size, &custom_ops, c,

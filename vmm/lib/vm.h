@@ -3,7 +3,8 @@
  * The inside of a struct vmm (vmm.h), shared by the files that make up the
  * VM core: vm.c (creation, memory, vGIC, devices), vcpu.c (vCPU threads and
  * their exits), boot.c (images, device tree, first registers), console.c
- * (terminal <-> UART) and irq_kvm.c (interrupt lines into the vGIC).
+ * (terminal <-> UART or virtio console) and irq_kvm.c (interrupt lines into
+ * the vGIC).
  */
 #ifndef VMM_VM_H
 #define VMM_VM_H
@@ -28,6 +29,7 @@
 struct pl011;
 struct pl031;
 struct virtio_mmio;
+struct virtio_console;
 struct console;
 
 struct vmm_vcpu {
@@ -74,6 +76,7 @@ struct vmm {
 	struct irq_line rtc_irq;
 	int rtc_timer_fd;
 	struct console *console;
+	struct virtio_console *vcon;	/* with VMM_CONSOLE_VIRTIO: hvc0, also in virtio[] */
 
 	struct vmm_virtio *virtio[BOARD_VIRTIO_SLOTS];
 	unsigned int nr_virtio;
@@ -114,9 +117,11 @@ void vmm_request_stop(struct vmm *vm, enum vmm_exit reason, const char *msg);
 /* boot.c: images into memory, the device tree, vCPU 0's registers. */
 int vmm_boot_load(struct vmm *vm, char *err, size_t errlen);
 
-/* console.c: the terminal on the UART (or nothing). */
+/* console.c: the terminal on the UART or the virtio console (or nothing). */
 int vmm_console_start(struct vmm *vm, char *err, size_t errlen);
 void vmm_console_stop(struct vmm *vm);
+/* The guest's output (opaque: the struct vmm), the PL011's byte by byte. */
+void vmm_console_output(void *opaque, const uint8_t *buf, size_t len);
 void vmm_console_tx(void *opaque, uint8_t byte);
 
 #endif /* VMM_VM_H */
