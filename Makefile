@@ -96,6 +96,10 @@ selftests: $(SELFTESTS) $(B)/selftests/run $(B)/selftests/suites
 $(B)/selftests/%: selftests/board/%.c $(SELFTEST_LIB) $(wildcard selftests/lib/*.h uapi/asm/*.h) $(KVM_H)
 	@mkdir -p $(dir $@)
 	$(ARM_CC) $(SELFTEST_CFLAGS) -o $@ $< $(SELFTEST_LIB)
+# libvmm_test drives libvmm through its public header, as a launcher does.
+$(B)/selftests/libvmm_test: selftests/board/libvmm_test.c vmm/include/vmm.h $(B)/libvmm.a
+	@mkdir -p $(dir $@)
+	$(ARM_CC) $(SELFTEST_CFLAGS) -pthread -Ivmm/include -o $@ $< $(B)/libvmm.a $(VMM_LDLIBS)
 $(B)/selftests/run: selftests/run-tests.sh
 	@mkdir -p $(dir $@)
 	install -m 755 $< $@

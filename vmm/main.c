@@ -31,12 +31,14 @@ static void usage(FILE *out)
 		"usage: vmm run --kernel PATH [--initrd PATH] [--dtb PATH] [--cmdline STR]\n"
 		"               [--cpus N] [--mem SIZE] [--disk PATH[,ro]]...\n"
 		"               [--net tap=NAME[,mac=MAC]] [--console serial|virtio] [--no-reboot]\n"
+		"               [--dump-dtb PATH]\n"
 		"       vmm --help | --version\n"
 		"\n"
 		"Runs a guest on kvm32 (/dev/kvm) on a board like QEMU's 32-bit 'virt' machine.\n"
 		"  --kernel PATH     zImage, ELF or raw image to boot (required)\n"
 		"  --initrd PATH     initial ramdisk\n"
-		"  --dtb PATH        use this device tree instead of the generated one\n"
+		"  --dtb PATH        use this device tree instead of the generated one (vmm sets\n"
+		"                    /chosen's bootargs and initrd range in it)\n"
 		"  --cmdline STR     kernel command line\n"
 		"  --cpus N          vCPUs, 1-8 (default 1)\n"
 		"  --mem SIZE        RAM, with K, M or G suffix; plain numbers are MiB (default 256M)\n"
@@ -44,6 +46,7 @@ static void usage(FILE *out)
 		"  --net tap=NAME[,mac=MAC]  a virtio-net card on TAP device NAME\n"
 		"  --console KIND    serial (PL011, ttyAMA0; default) or virtio (hvc0)\n"
 		"  --no-reboot       a guest reset ends vmm (status 3) instead of rebooting\n"
+		"  --dump-dtb PATH   write the guest's device tree to PATH and exit, running nothing\n"
 		"Console: Ctrl-A x quits, Ctrl-A Ctrl-A sends Ctrl-A.\n"
 		"Exit status: 0 guest powered off, 1 error, 2 usage error, 3 reset with\n"
 		"--no-reboot, 4 stopped by SIGINT/SIGTERM or Ctrl-A x.\n");
@@ -169,7 +172,7 @@ static int parse_net(char *arg, struct net_opt *n)
 static int cmd_run(int argc, char **argv)
 {
 	enum { OPT_KERNEL = 256, OPT_INITRD, OPT_DTB, OPT_CMDLINE, OPT_CPUS, OPT_MEM, OPT_DISK,
-	       OPT_NET, OPT_CONSOLE, OPT_NO_REBOOT, OPT_HELP };
+	       OPT_NET, OPT_CONSOLE, OPT_NO_REBOOT, OPT_DUMP_DTB, OPT_HELP };
 	static const struct option opts[] = {
 		{ "kernel", required_argument, NULL, OPT_KERNEL },
 		{ "initrd", required_argument, NULL, OPT_INITRD },
@@ -181,11 +184,13 @@ static int cmd_run(int argc, char **argv)
 		{ "net", required_argument, NULL, OPT_NET },
 		{ "console", required_argument, NULL, OPT_CONSOLE },
 		{ "no-reboot", no_argument, NULL, OPT_NO_REBOOT },
+		{ "dump-dtb", required_argument, NULL, OPT_DUMP_DTB },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ 0 }
 	};
 	struct disk_opt disks[MAX_DISKS];
 	struct net_opt net = { 0 };
+	const char *dump_dtb = NULL;
 	unsigned int nr_disks = 0, i;
 	struct vmm_config cfg;
 	struct sigaction sa = { .sa_handler = on_stop_signal };
@@ -247,6 +252,9 @@ static int cmd_run(int argc, char **argv)
 		case OPT_NO_REBOOT:
 			cfg.no_reboot = true;
 			break;
+		case OPT_DUMP_DTB:
+			dump_dtb = optarg;
+			break;
 		case OPT_HELP:
 			usage(stdout);
 			return 0;
@@ -274,6 +282,13 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "vmm: %s\n", err);
 		vmm_destroy(vm);
 		return EXIT_FAILURE;
+	}
+	if (dump_dtb) {
+		ret = vmm_dump_dtb(vm, dump_dtb, err, sizeof(err));
+		if (ret)
+			fprintf(stderr, "vmm: %s\n", err);
+		vmm_destroy(vm);
+		return ret ? EXIT_FAILURE : EXIT_SUCCESS;
 	}
 
 	running_vm = vm;

@@ -325,16 +325,19 @@ VMM_TEST(read_only_disk_refuses_writes)
 /*
  * The guest says which console it has, reads a line from it and echoes it
  * back; once it has, Ctrl-A x ends vmm (status 4) while the guest sleeps.
- * (The tty echoes the typed line wherever it lands in the output: look for
- * what only the guest's command prints, not between the markers.)
+ * The line is typed once the guest has said which console it has, so the
+ * tty's echo of it cannot land in the middle of that.
  */
 static struct vmm_result type_a_line(const char *console, const char *const *opts)
 {
-	static const struct typing typing[] = {
-		{ "@@GUEST-BEGIN@@", LONG_LINE "\n", 0 },
+	char said[32];
+	const struct typing typing[] = {
+		{ said, LONG_LINE "\n", 0 },
 		{ "-end@\r\n", "\x01x", 0 },	/* the output is raw here: CR LF */
 		{ NULL, NULL, 0 },
 	};
+
+	snprintf(said, sizeof(said), "on %s\r\n", console);
 
 	return boot_guest_on(console, "echo on $(cat /sys/class/tty/console/active); "
 			     "read line; echo got:$line@; sleep 100", opts, typing);
@@ -487,6 +490,51 @@ VMM_TEST(completed_flush_survives_kill_9)
 	free(r.out);
 }
 
+VMM_TEST(dumped_device_tree_boots_with_dtb)
+{
+	const char *dtb = "/tmp/vmm-test.dtb";
+	static const char *const dump[] = {
+		"run", "--kernel", KERNEL, "--initrd", INITRD, "--mem", "128M", "--cpus", "2",
+		"--cmdline", "console=ttyAMA0 quiet kvm32_run=\"echo from-the-dtb $(nproc)\"",
+		"--dump-dtb", "/tmp/vmm-test.dtb", NULL,
+	};
+	static const char *const from_dtb[] = {
+		"run", "--kernel", KERNEL, "--initrd", INITRD, "--mem", "128M", "--cpus", "2",
+		"--dtb", "/tmp/vmm-test.dtb", NULL,
+	};
+	const char *const own_cmdline[] = { "--cpus", "2", "--dtb", dtb, NULL };
+	uint8_t magic[4] = { 0 };
+	struct vmm_result r;
+	int fd;
+
+	/* --dump-dtb writes the tree (FDT magic d00dfeed) and runs nothing. */
+	unlink(dtb);
+	r = run_vmm(dump, 0);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.out);
+	EXPECT_EQ(NULL, strstr(r.out, "kvm32-guest")) TH_LOG("%s", r.out);
+	free(r.out);
+	fd = open(dtb, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(4, read(fd, magic, 4));
+	close(fd);
+	EXPECT_EQ(0xd0, magic[0]);
+	EXPECT_EQ(0x0d, magic[1]);
+	EXPECT_EQ(0xfe, magic[2]);
+	EXPECT_EQ(0xed, magic[3]);
+
+	/* Booted with it, the guest gets its bootargs and CPUs... */
+	r = run_vmm(from_dtb, 0);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(guest_output(&r), "from-the-dtb 2\n")) TH_LOG("%s", r.out);
+	free(r.out);
+	/* ... unless --cmdline says otherwise: vmm rewrites /chosen. */
+	r = boot_guest_on("ttyAMA0", "echo own-cmdline", own_cmdline, NULL);
+	EXPECT_EQ(0, r.status) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(guest_output(&r), "own-cmdline\n")) TH_LOG("%s", r.out);
+	free(r.out);
+	unlink(dtb);
+}
+
 /* ---- Bad input: a message naming the problem, status 2 (usage) or 1 ---------------- */
 
 struct bad_case {
@@ -519,6 +567,9 @@ VMM_TEST(bad_inputs_get_clear_errors)
 		{ { "run", "--kernel", KERNEL, "--initrd", big, "--mem", "16M", NULL }, 1,
 		  "does not fit" },
 		{ { "frobnicate", NULL }, 2, "unknown command or option 'frobnicate'" },
+		{ { "run", "--kernel", KERNEL, "--dtb", empty, NULL }, 1,
+		  "not a flattened device tree" },
+		{ { "run", "--kernel", KERNEL, "--dtb", "/no/such.dtb", NULL }, 1, "/no/such.dtb" },
 	};
 	int fd;
 

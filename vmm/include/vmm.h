@@ -109,6 +109,13 @@ enum vmm_exit {
  */
 int vmm_run(struct vmm *vm, enum vmm_exit *result, char *err, size_t errlen);
 
+/*
+ * Writes the device tree the guest would boot with (the generated one, or
+ * --dtb's as adjusted) to @path, the images placed as for a boot; like
+ * QEMU's dumpdtb. Not while the VM runs.
+ */
+int vmm_dump_dtb(struct vmm *vm, const char *path, char *err, size_t errlen);
+
 /* Holds every vCPU outside the guest / lets them go on. */
 void vmm_pause(struct vmm *vm);
 void vmm_resume(struct vmm *vm);

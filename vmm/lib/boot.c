@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <libfdt.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "vm.h"
 #include "devtree.h"
@@ -39,6 +42,49 @@ static uint32_t virtio_slot_mask(const struct vmm *vm)
 	return mask;
 }
 
+/*
+ * The user's device tree (--dtb), checked, into @dst; its /chosen gets the
+ * command line and the initrd's place as vmm's own tree would, since only
+ * vmm knows where the initrd went (QEMU's -dtb does the same).
+ */
+static int adopt_user_dtb(struct vmm *vm, const struct boot_layout *layout, void *dst,
+			  char *err, size_t errlen)
+{
+	const char *path = vm->cfg.dtb;
+	int ret, chosen;
+	size_t size;
+	void *data;
+	char msg[256];
+
+	ret = loader_read_file(path, layout->dtb_max, &data, &size, msg, sizeof(msg));
+	if (ret)
+		return vmm_err(err, errlen, ret, "--dtb %s", msg);
+	if (size < sizeof(struct fdt_header) || fdt_check_header(data) ||
+	    fdt_totalsize(data) > size) {
+		free(data);
+		return vmm_err(err, errlen, -EINVAL, "--dtb %s: not a flattened device tree", path);
+	}
+	ret = fdt_open_into(data, dst, layout->dtb_max);
+	free(data);
+	if (ret)
+		return vmm_err(err, errlen, -EFBIG, "--dtb %s: %s", path, fdt_strerror(ret));
+	chosen = fdt_path_offset(dst, "/chosen");
+	if (chosen < 0)
+		chosen = fdt_add_subnode(dst, 0, "chosen");
+	ret = chosen < 0 ? chosen : 0;
+	if (!ret && vm->cfg.cmdline)
+		ret = fdt_setprop_string(dst, chosen, "bootargs", vm->cfg.cmdline);
+	if (!ret && layout->initrd_size)
+		ret = fdt_setprop_u64(dst, chosen, "linux,initrd-start", layout->initrd_gpa);
+	if (!ret && layout->initrd_size)
+		ret = fdt_setprop_u64(dst, chosen, "linux,initrd-end",
+				      layout->initrd_gpa + layout->initrd_size);
+	if (!ret)
+		ret = fdt_pack(dst);
+	return ret ? vmm_err(err, errlen, -EFBIG, "--dtb %s: updating /chosen: %s", path,
+			     fdt_strerror(ret)) : 0;
+}
+
 static int write_dtb(struct vmm *vm, const struct boot_layout *layout, char *err, size_t errlen)
 {
 	void *dst = guest_mem_ptr(&vm->mem, layout->dtb_gpa, layout->dtb_max);
@@ -54,23 +100,15 @@ static int write_dtb(struct vmm *vm, const struct boot_layout *layout, char *err
 		.virtio_slots = virtio_slot_mask(vm),
 		.stdout_uart = true,
 	};
-	void *data;
-	size_t size;
 	int ret;
 
 	if (!dst)
 		return vmm_err(err, errlen, -EFBIG, "no room for the device tree in guest RAM");
-	if (!vm->cfg.dtb) {
-		ret = devtree_build(&dt, dst, layout->dtb_max);
-		return ret < 0 ? vmm_err(err, errlen, ret, "building the device tree: %s",
-					 strerror(-ret)) : 0;
-	}
-	ret = loader_read_file(vm->cfg.dtb, layout->dtb_max, &data, &size, err, errlen);
-	if (ret)
-		return ret;
-	memcpy(dst, data, size);
-	free(data);
-	return 0;
+	if (vm->cfg.dtb)
+		return adopt_user_dtb(vm, layout, dst, err, errlen);
+	ret = devtree_build(&dt, dst, layout->dtb_max);
+	return ret < 0 ? vmm_err(err, errlen, ret, "building the device tree: %s",
+				 strerror(-ret)) : 0;
 }
 
 int vmm_boot_load(struct vmm *vm, char *err, size_t errlen)
@@ -120,4 +158,33 @@ out:
 	free(kernel);
 	free(initrd);
 	return ret;
+}
+
+int vmm_dump_dtb(struct vmm *vm, const char *path, char *err, size_t errlen)
+{
+	struct kvm_one_reg reg;
+	uint32_t dtb_gpa;
+	const void *fdt;
+	ssize_t n;
+	int fd, ret;
+
+	/* Everything placed as for a boot: the tree says where the initrd is. */
+	ret = vmm_boot_load(vm, err, errlen);
+	if (ret)
+		return ret;
+	reg.id = CORE_REG(usr_regs.ARM_r2);
+	reg.addr = (uintptr_t)&dtb_gpa;
+	if (ioctl(vm->vcpus[0].fd, KVM_GET_ONE_REG, &reg))
+		return vmm_err(err, errlen, -errno, "reading r2: %s", strerror(errno));
+	fdt = guest_mem_ptr(&vm->mem, dtb_gpa, sizeof(struct fdt_header));
+	if (!fdt || !guest_mem_ptr(&vm->mem, dtb_gpa, fdt_totalsize(fdt)))
+		return vmm_err(err, errlen, -EINVAL, "the device tree is not in guest RAM");
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return vmm_err(err, errlen, -errno, "--dump-dtb %s: %s", path, strerror(errno));
+	n = write(fd, fdt, fdt_totalsize(fdt));
+	ret = n == (ssize_t)fdt_totalsize(fdt) ? 0 : -(n < 0 ? errno : EIO);
+	if (close(fd) && !ret)
+		ret = -errno;
+	return ret ? vmm_err(err, errlen, ret, "--dump-dtb %s: %s", path, strerror(-ret)) : 0;
 }
