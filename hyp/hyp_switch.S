@@ -438,6 +438,11 @@ ENTRY(hyp_panic_restore_host)
 	cmp	r2, #0
 	bxeq	lr
 	mov	r12, lr				@ LR_usr is the host's to restore
+	/* The guest's virtual interface off: no maintenance interrupts for the host. */
+	ldr	r3, [r2, #VCPU_VGIC + VGIC_GICH]
+	cmp	r3, #0
+	movne	r4, #0
+	strne	r4, [r3, #GICH_HCR]
 	restore_host
 	bx	r12
 ENDPROC(hyp_panic_restore_host)
