@@ -104,20 +104,25 @@ static bool pending_deliverable(const struct vgic_dist *d, const struct vgic_irq
 }
 
 /*
- * The vCPU an interrupt's state belongs to, -1 if none: a private one's own;
- * for an SPI, the vCPU holding it in its list registers, else the one it is
- * active on (it must be completed where it was taken), else its
- * lowest-numbered target, as KVM delivers it.
+ * The vCPU an interrupt's state belongs to: a private one's own; for an
+ * SPI, the vCPU holding it in its list registers, else the one it is active
+ * on (it must be completed where it was taken), else its lowest-numbered
+ * target, as KVM delivers it, and vCPU 0 without one (KVM 5.6's default
+ * target_vcpu: a guest written for a uniprocessor GIC, whose ITARGETSR is
+ * RAZ/WI, never sets a target and still gets its interrupts).
  */
 static int irq_home(const struct vgic_irq *irq)
 {
+	int target;
+
 	if (is_private(irq->intid))
 		return irq->owner;
 	if (irq->queued)
 		return irq->queued_cpu;
 	if (irq->active)
 		return irq->active_cpu;
-	return lowest_cpu(irq->targets);
+	target = lowest_cpu(irq->targets);
+	return target < 0 ? 0 : target;
 }
 
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))

@@ -306,6 +306,38 @@ static GUEST_CODE void guest_edge_spi(void)
 	GUEST_DONE();
 }
 
+/*
+ * A guest written for a uniprocessor GIC never sets ITARGETSR (RAZ/WI
+ * there): its SPIs go to vCPU 0, as KVM's do.
+ */
+static GUEST_CODE void guest_take_untargeted_spi(void)
+{
+	uint32_t iar;
+
+	gic_guest_init();
+	gicd_write(GICD_ISENABLER + TEST_SPI / 32 * 4, 1u << (TEST_SPI % 32));
+	GUEST_SYNC(1);
+	iar = gic_guest_wait_ack();
+	GUEST_ASSERT_EQ(GIC_IAR_ID(iar), TEST_SPI);
+	gic_guest_eoi(iar);
+	GUEST_DONE();
+}
+
+TEST(spi_without_a_target_goes_to_vcpu_0)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_take_untargeted_spi);
+	struct ucall uc;
+	int dev = vgic_v2_setup(vm, 0);
+
+	ASSERT_EQ(UCALL_SYNC, vcpu_run_to_ucall(vcpu, &uc));
+	ASSERT_EQ(0, vgic_irq_line(vm, IRQ_LINE_SPI(TEST_SPI), 1));
+	ASSERT_EQ(0, vgic_irq_line(vm, IRQ_LINE_SPI(TEST_SPI), 0));
+	ASSERT_EQ(UCALL_DONE, vcpu_run_to_ucall(vcpu, &uc));
+	close(dev);
+	vm_free(vm);
+}
+
 TEST(edge_spi_latches_one_interrupt_per_edge)
 {
 	struct kvm_vcpu *vcpu;
