@@ -468,6 +468,19 @@ void kvm32_vcpu_free(struct kvm32_vcpu *vcpu)
 	kfree(vcpu);
 }
 
+/*
+ * As KVM 5.6 does each time a vCPU is created: the VM's virtual counter
+ * starts again from zero, the same for every vCPU. (vm->lock held.)
+ */
+static void restart_virtual_counter(struct kvm32_vm *vm)
+{
+	unsigned int i;
+
+	vm->cntvoff = __arch_counter_get_cntpct();
+	for (i = 0; i < vm->nr_vcpus; i++)
+		WRITE_ONCE(vm->vcpus[i]->hyp->cntvoff, vm->cntvoff);
+}
+
 int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
 {
 	struct kvm32_vcpu *vcpu;
@@ -515,6 +528,7 @@ int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
 		goto err;
 	}
 	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	restart_virtual_counter(vm);
 	return fd;
 err:
 	kvm32_vcpu_free(vcpu);

@@ -567,6 +567,33 @@ TEST(virtual_counter_starts_at_zero)
 }
 
 /*
+ * As in KVM 5.6, creating a vCPU restarts the VM's virtual counter from
+ * zero for every vCPU: a VMM creates its vCPUs before it runs them, and the
+ * guest's clock starts with the last of them.
+ */
+TEST(creating_a_vcpu_restarts_the_virtual_counter)
+{
+	struct kvm_vcpu *vcpu;
+	struct kvm_vm *vm = vm_create_with_one_vcpu(&vcpu, guest_report_counters);
+	uint64_t before, after, h0, h1;
+
+	/* Let the counter run well past anything a restart could leave. */
+	h0 = host_counter();
+	while (host_counter() - h0 < timer_host_freq() / 5)
+		;
+	before = vcpu_get_reg64(vcpu, KVM_REG_ARM_TIMER_CNT);
+	h0 = host_counter();
+	vcpu_add(vm, 1, guest_report_counters);
+	after = vcpu_get_reg64(vcpu, KVM_REG_ARM_TIMER_CNT);
+	h1 = host_counter();
+	EXPECT_GE(before, timer_host_freq() / 5);
+	EXPECT_LE(after, h1 - h0) TH_LOG("CNTVCT %llu after vCPU 1 was created, %llu ticks ago",
+					 (unsigned long long)after, (unsigned long long)(h1 - h0));
+	EXPECT_GE(vcpu_get_reg64(vm->vcpus[1], KVM_REG_ARM_TIMER_CNT), after);
+	vm_free(vm);
+}
+
+/*
  * Setting KVM_REG_ARM_TIMER_CNT through any vCPU sets the VM's virtual
  * counter: every vCPU then reads it from there, forwards or backwards.
  */

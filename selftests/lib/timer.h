@@ -144,4 +144,13 @@ static inline uint64_t host_counter(void)
 	return v;
 }
 
+/* The counter's frequency as the host reads it (CNTFRQ is readable at PL0). */
+static inline uint32_t timer_host_freq(void)
+{
+	uint32_t v;
+
+	asm volatile("mrc p15, 0, %0, c14, c0, 0" : "=r" (v));
+	return v;
+}
+
 #endif /* KVM32_SELFTEST_TIMER_H */
