@@ -284,17 +284,13 @@ static int timer_cnt(struct kvm32_vcpu *vcpu, bool set, u64 __user *uaddr)
 {
 	struct kvm32_vm *vm = vcpu->vm;
 	u64 val, now = __arch_counter_get_cntpct();
-	unsigned int i;
 
 	if (!set)
 		return put_user(now - vcpu->hyp->cntvoff, uaddr);
 	if (get_user(val, uaddr))
 		return -EFAULT;
-	/* One virtual counter per VM: every vCPU sees the same. */
 	mutex_lock(&vm->lock);
-	vm->cntvoff = now - val;
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vm->vcpus[i]->hyp->cntvoff = vm->cntvoff;
+	kvm32_vm_set_cntvoff(vm, now - val);
 	mutex_unlock(&vm->lock);
 	return 0;
 }

@@ -468,19 +468,6 @@ void kvm32_vcpu_free(struct kvm32_vcpu *vcpu)
 	kfree(vcpu);
 }
 
-/*
- * As KVM 5.6 does each time a vCPU is created: the VM's virtual counter
- * starts again from zero, the same for every vCPU. (vm->lock held.)
- */
-static void restart_virtual_counter(struct kvm32_vm *vm)
-{
-	unsigned int i;
-
-	vm->cntvoff = __arch_counter_get_cntpct();
-	for (i = 0; i < vm->nr_vcpus; i++)
-		WRITE_ONCE(vm->vcpus[i]->hyp->cntvoff, vm->cntvoff);
-}
-
 int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
 {
 	struct kvm32_vcpu *vcpu;
@@ -528,7 +515,8 @@ int kvm32_vcpu_create(struct kvm32_vm *vm, unsigned long id)
 		goto err;
 	}
 	vm->vcpus[vm->nr_vcpus++] = vcpu;
-	restart_virtual_counter(vm);
+	/* As KVM 5.6 does for each new vCPU: the VM's virtual counter restarts from zero. */
+	kvm32_vm_set_cntvoff(vm, __arch_counter_get_cntpct());
 	return fd;
 err:
 	kvm32_vcpu_free(vcpu);

@@ -58,6 +58,17 @@ void kvm32_vm_put(struct kvm32_vm *vm)
 		vm_free(vm);
 }
 
+void kvm32_vm_set_cntvoff(struct kvm32_vm *vm, u64 cntvoff)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&vm->lock);
+	vm->cntvoff = cntvoff;
+	/* A running vCPU takes it at its next entry. */
+	for (i = 0; i < vm->nr_vcpus; i++)
+		WRITE_ONCE(vm->vcpus[i]->hyp->cntvoff, cntvoff);
+}
+
 u64 kvm32_vm_vttbr(const struct kvm32_vm *vm)
 {
 	return vm->s2.root_pa | ((u64)vm->vmid << 48);

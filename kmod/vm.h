@@ -55,6 +55,12 @@ int kvm32_vm_create(unsigned long type);
 void kvm32_vm_get(struct kvm32_vm *vm);
 void kvm32_vm_put(struct kvm32_vm *vm);
 
+/*
+ * Sets the VM's virtual counter offset, the same for every vCPU (the one
+ * virtual counter of a VM), with vm->lock held.
+ */
+void kvm32_vm_set_cntvoff(struct kvm32_vm *vm, u64 cntvoff);
+
 /* The VTTBR that enters this VM's stage 2 under its current VMID. */
 u64 kvm32_vm_vttbr(const struct kvm32_vm *vm);
 
