@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,16 @@ static void usage(FILE *out)
 		"--no-reboot, 4 stopped by SIGINT/SIGTERM or Ctrl-A x.\n");
 }
 
-static int usage_error(const char *fmt, const char *a, const char *b)
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "vmm: ");
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'vmm --help'.\n");
 	return EXIT_USAGE;
 }
@@ -147,7 +154,7 @@ static int parse_disk(char *arg, struct disk_opt *d)
 		d->readonly = true;
 	}
 	if (!*d->path)
-		return usage_error("--disk: empty path%s%s", "", "");
+		return usage_error("--disk: empty path");
 	return 0;
 }
 
@@ -162,10 +169,10 @@ static int parse_net(char *arg, struct net_opt *n)
 		else if (!strncmp(tok, "mac=", 4) && parse_mac(tok + 4, n->mac))
 			n->has_mac = true;
 		else
-			return usage_error("--net: bad setting '%s'%s (tap=NAME[,mac=MAC])", tok, "");
+			return usage_error("--net: bad setting '%s' (tap=NAME[,mac=MAC])", tok);
 	}
 	if (!n->tap)
-		return usage_error("--net: tap=NAME is required%s%s", "", "");
+		return usage_error("--net: tap=NAME is required");
 	return 0;
 }
 
@@ -221,22 +228,22 @@ static int cmd_run(int argc, char **argv)
 			errno = 0;
 			cfg.nr_cpus = strtoul(optarg, &end, 10);
 			if (errno || *end || !*optarg || cfg.nr_cpus < 1 || cfg.nr_cpus > 8)
-				return usage_error("--cpus %s: a number from 1 to 8%s", optarg, "");
+				return usage_error("--cpus %s: a number from 1 to 8", optarg);
 			break;
 		case OPT_MEM:
 			if (!parse_size(optarg, &cfg.mem_size) || !cfg.mem_size)
-				return usage_error("--mem %s: a size like 256M or 1G%s", optarg, "");
+				return usage_error("--mem %s: a size like 256M or 1G", optarg);
 			break;
 		case OPT_DISK:
 			if (nr_disks == MAX_DISKS)
-				return usage_error("--disk %s: at most 8 disks%s", optarg, "");
+				return usage_error("--disk %s: at most 8 disks", optarg);
 			ret = parse_disk(optarg, &disks[nr_disks++]);
 			if (ret)
 				return ret;
 			break;
 		case OPT_NET:
 			if (net.tap)
-				return usage_error("--net %s: one network card only%s", optarg, "");
+				return usage_error("--net %s: one network card only", optarg);
 			ret = parse_net(optarg, &net);
 			if (ret)
 				return ret;
@@ -247,7 +254,7 @@ static int cmd_run(int argc, char **argv)
 			else if (!strcmp(optarg, "virtio"))
 				cfg.console = VMM_CONSOLE_VIRTIO;
 			else
-				return usage_error("--console %s: serial or virtio%s", optarg, "");
+				return usage_error("--console %s: serial or virtio", optarg);
 			break;
 		case OPT_NO_REBOOT:
 			cfg.no_reboot = true;
@@ -260,15 +267,15 @@ static int cmd_run(int argc, char **argv)
 			return 0;
 		default:
 			if (optopt)
-				return usage_error("run: option '--%s' needs a value%s",
-						   opts[optopt - OPT_KERNEL].name, "");
-			return usage_error("run: unknown option '%s'%s", argv[optind - 1], "");
+				return usage_error("run: option '--%s' needs a value",
+						   opts[optopt - OPT_KERNEL].name);
+			return usage_error("run: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("run: unexpected argument '%s'%s", argv[optind], "");
+		return usage_error("run: unexpected argument '%s'", argv[optind]);
 	if (!cfg.kernel)
-		return usage_error("run: --kernel PATH is required%s%s", "", "");
+		return usage_error("run: --kernel PATH is required");
 
 	vm = NULL;
 	ret = vmm_create(&cfg, &vm, err, sizeof(err));
