@@ -111,12 +111,11 @@ static int write_dtb(struct vmm *vm, const struct boot_layout *layout, char *err
 				 strerror(-ret)) : 0;
 }
 
-int vmm_boot_load(struct vmm *vm, char *err, size_t errlen)
+/* Kernel, initrd and device tree into guest RAM; @layout says where. */
+static int place_images(struct vmm *vm, struct boot_layout *layout, char *err, size_t errlen)
 {
-	struct vmm_vcpu *boot = &vm->vcpus[0];
 	void *kernel = NULL, *initrd = NULL;
 	size_t kernel_len = 0, initrd_len = 0;
-	struct boot_layout layout;
 	char msg[256];
 	int ret;
 
@@ -134,16 +133,28 @@ int vmm_boot_load(struct vmm *vm, char *err, size_t errlen)
 			goto out;
 		}
 	}
-	ret = loader_load(&vm->mem, kernel, kernel_len, initrd, initrd_len, &layout, msg,
+	ret = loader_load(&vm->mem, kernel, kernel_len, initrd, initrd_len, layout, msg,
 			  sizeof(msg));
 	if (ret) {
 		vmm_err(err, errlen, ret, "%s", msg);
 		goto out;
 	}
-	ret = write_dtb(vm, &layout, err, errlen);
-	if (ret)
-		goto out;
+	ret = write_dtb(vm, layout, err, errlen);
+out:
+	free(kernel);
+	free(initrd);
+	return ret;
+}
 
+int vmm_boot_load(struct vmm *vm, char *err, size_t errlen)
+{
+	struct vmm_vcpu *boot = &vm->vcpus[0];
+	struct boot_layout layout;
+	int ret;
+
+	ret = place_images(vm, &layout, err, errlen);
+	if (ret)
+		return ret;
 	/* KVM_ARM_VCPU_INIT left SVC mode with A, I, F masked and the MMU off. */
 	ret = set_reg(boot, CORE_REG(usr_regs.ARM_r0), 0);
 	if (!ret)
@@ -154,31 +165,22 @@ int vmm_boot_load(struct vmm *vm, char *err, size_t errlen)
 		ret = set_reg(boot, CORE_REG(usr_regs.ARM_pc), (uint32_t)layout.entry);
 	if (ret)
 		vmm_err(err, errlen, ret, "setting vCPU 0's registers: %s", strerror(-ret));
-out:
-	free(kernel);
-	free(initrd);
 	return ret;
 }
 
 int vmm_dump_dtb(struct vmm *vm, const char *path, char *err, size_t errlen)
 {
-	struct kvm_one_reg reg;
-	uint32_t dtb_gpa;
+	struct boot_layout layout;
 	const void *fdt;
 	ssize_t n;
 	int fd, ret;
 
 	/* Everything placed as for a boot: the tree says where the initrd is. */
-	ret = vmm_boot_load(vm, err, errlen);
+	ret = place_images(vm, &layout, err, errlen);
 	if (ret)
 		return ret;
-	reg.id = CORE_REG(usr_regs.ARM_r2);
-	reg.addr = (uintptr_t)&dtb_gpa;
-	if (ioctl(vm->vcpus[0].fd, KVM_GET_ONE_REG, &reg))
-		return vmm_err(err, errlen, -errno, "reading r2: %s", strerror(errno));
-	fdt = guest_mem_ptr(&vm->mem, dtb_gpa, sizeof(struct fdt_header));
-	if (!fdt || !guest_mem_ptr(&vm->mem, dtb_gpa, fdt_totalsize(fdt)))
-		return vmm_err(err, errlen, -EINVAL, "the device tree is not in guest RAM");
+	/* write_dtb() put a checked tree of at most dtb_max bytes there. */
+	fdt = guest_mem_ptr(&vm->mem, layout.dtb_gpa, layout.dtb_max);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return vmm_err(err, errlen, -errno, "--dump-dtb %s: %s", path, strerror(errno));
