@@ -14,7 +14,7 @@
 
 #include "vm.h"
 
-static int line_ioctl(struct vmm *vm, uint32_t spi, int level)
+int vmm_irq_spi_level(struct vmm *vm, unsigned int spi, bool level)
 {
 	struct kvm_irq_level line = {
 		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + spi),
@@ -26,7 +26,7 @@ static int line_ioctl(struct vmm *vm, uint32_t spi, int level)
 
 static void set_level(struct irq_line *line, bool level)
 {
-	line_ioctl(line->ctx, line->spi, level);
+	vmm_irq_spi_level(line->ctx, line->spi, level);
 }
 
 static void pulse(struct irq_line *line)
@@ -35,8 +35,8 @@ static void pulse(struct irq_line *line)
 
 	if (line->irqfd >= 0 && write(line->irqfd, &one, sizeof(one)) == sizeof(one))
 		return;
-	line_ioctl(line->ctx, line->spi, 1);
-	line_ioctl(line->ctx, line->spi, 0);
+	vmm_irq_spi_level(line->ctx, line->spi, true);
+	vmm_irq_spi_level(line->ctx, line->spi, false);
 }
 
 static const struct irq_line_ops kvm_line_ops = {

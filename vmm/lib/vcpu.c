@@ -245,7 +245,7 @@ void vmm_vcpus_destroy(struct vmm *vm)
 
 		if (vcpu->run)
 			munmap(vcpu->run, vcpu->run_size);
-		if (vcpu->fd > 0)
+		if (vcpu->fd >= 0)
 			close(vcpu->fd);
 	}
 }

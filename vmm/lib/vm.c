@@ -89,7 +89,7 @@ static int check_config(const struct vmm_config *cfg, char *err, size_t errlen)
 	if (cfg->nr_cpus < 1 || cfg->nr_cpus > VMM_MAX_CPUS)
 		return vmm_err(err, errlen, -EINVAL, "--cpus %u: between 1 and %u", cfg->nr_cpus,
 			       VMM_MAX_CPUS);
-	if (cfg->mem_size < VMM_MIN_MEM || cfg->mem_size > BOARD_RAM_MAX - BOARD_RAM_BASE + 0)
+	if (cfg->mem_size < VMM_MIN_MEM || cfg->mem_size > BOARD_RAM_MAX - BOARD_RAM_BASE)
 		return vmm_err(err, errlen, -EINVAL,
 			       "--mem %llu bytes: between 1 MiB and %llu MiB",
 			       (unsigned long long)cfg->mem_size,
@@ -225,6 +225,8 @@ int vmm_create(const struct vmm_config *cfg, struct vmm **out, char *err, size_t
 	if (!vm)
 		return vmm_err(err, errlen, -ENOMEM, "out of memory");
 	vm->kvm_fd = vm->vm_fd = vm->vgic_fd = vm->stop_fd = vm->rtc_timer_fd = -1;
+	for (unsigned int i = 0; i < VMM_MAX_CPUS; i++)
+		vm->vcpus[i].fd = -1;
 	vm->nr_cpus = cfg->nr_cpus;
 	pthread_mutex_init(&vm->lock, NULL);
 	pthread_cond_init(&vm->cond, NULL);
@@ -678,14 +680,9 @@ int vmm_add_mmio_device(struct vmm *vm, const struct vmm_mmio_device *dev, char 
 
 int vmm_set_irq(struct vmm *vm, unsigned int spi, bool level)
 {
-	struct kvm_irq_level line = {
-		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (32 + spi),
-		.level = level,
-	};
-
 	if (spi >= BOARD_GIC_NR_IRQS - 32)
 		return -EINVAL;
-	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &line) ? -errno : 0;
+	return vmm_irq_spi_level(vm, spi, level);
 }
 
 void *vmm_guest_ptr(struct vmm *vm, uint64_t gpa, uint64_t len)

@@ -99,7 +99,9 @@ struct vmm {
 int vmm_err(char *err, size_t errlen, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* irq_kvm.c: an SPI line through KVM_IRQ_LINE; with @edge, pulses through an irqfd. */
+/* irq_kvm.c: SPI @spi's level through KVM_IRQ_LINE (0 or -errno); an SPI line for a
+ * device model, through KVM_IRQ_LINE, or with @edge pulsed through an irqfd. */
+int vmm_irq_spi_level(struct vmm *vm, unsigned int spi, bool level);
 int vmm_irq_init(struct vmm *vm, struct irq_line *line, unsigned int spi, bool edge);
 void vmm_irq_release(struct irq_line *line);
 
