@@ -55,18 +55,28 @@ const struct mmio_region *mmio_bus_find(const struct mmio_bus *bus, uint64_t gpa
 bool mmio_bus_access(const struct mmio_bus *bus, uint64_t gpa, bool is_write,
 		     uint8_t *data, uint32_t len);
 
-/* Little-endian helpers for device models. */
+/* Little-endian helpers for device models (registers, config spaces). */
 static inline uint32_t mmio_le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static inline void mmio_put_le32(uint8_t *p, uint32_t v)
+static inline void mmio_put_le16(uint8_t *p, uint16_t v)
 {
 	p[0] = v;
 	p[1] = v >> 8;
-	p[2] = v >> 16;
-	p[3] = v >> 24;
+}
+
+static inline void mmio_put_le32(uint8_t *p, uint32_t v)
+{
+	mmio_put_le16(p, v);
+	mmio_put_le16(p + 2, v >> 16);
+}
+
+static inline void mmio_put_le64(uint8_t *p, uint64_t v)
+{
+	mmio_put_le32(p, v);
+	mmio_put_le32(p + 4, v >> 32);
 }
 
 #endif /* VMM_MMIO_BUS_H */

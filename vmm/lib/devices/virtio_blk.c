@@ -53,18 +53,6 @@ struct virtio_blk {
 	struct iovec io[VIRTQ_MAX_SIZE];
 };
 
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
-
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	v = htole64(v);
-	memcpy(p, &v, 8);
-}
-
 static void config_read(void *dev, uint32_t offset, uint8_t *data, uint32_t len)
 {
 	struct virtio_blk *blk = dev;
@@ -241,10 +229,10 @@ int virtio_blk_create(struct virtio_blk **out, const struct virtio_blk_params *p
 	blk->capacity = (uint64_t)size / VIRTIO_BLK_SECTOR_SIZE;
 	if (params->serial)
 		memcpy(blk->serial, params->serial, strnlen(params->serial, sizeof(blk->serial)));
-	put_le64(blk->config + CONFIG_CAPACITY, blk->capacity);
-	put_le32(blk->config + CONFIG_SIZE_MAX, SIZE_MAX_BYTES);
-	put_le32(blk->config + CONFIG_SEG_MAX, SEG_MAX);
-	put_le32(blk->config + CONFIG_BLK_SIZE, VIRTIO_BLK_SECTOR_SIZE);
+	mmio_put_le64(blk->config + CONFIG_CAPACITY, blk->capacity);
+	mmio_put_le32(blk->config + CONFIG_SIZE_MAX, SIZE_MAX_BYTES);
+	mmio_put_le32(blk->config + CONFIG_SEG_MAX, SEG_MAX);
+	mmio_put_le32(blk->config + CONFIG_BLK_SIZE, VIRTIO_BLK_SECTOR_SIZE);
 	if (blk->read_only)
 		backend.features |= 1ull << VIRTIO_BLK_F_RO;
 	ret = virtio_mmio_attach(&blk->transport, &backend, blk, bus, base, irq, mem);

@@ -4,7 +4,6 @@
  * output callback, terminal input goes into the receive buffers the guest
  * posts, and what does not fit stays with the caller (virtio_console.h).
  */
-#include <endian.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -28,18 +27,6 @@ struct virtio_console {
 	void *rx_ready_opaque;
 	struct virtq_chain chain;
 };
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-	v = htole16(v);
-	memcpy(p, &v, 2);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	v = htole32(v);
-	memcpy(p, &v, 4);
-}
 
 static void config_read(void *dev, uint32_t offset, uint8_t *data, uint32_t len)
 {
@@ -125,8 +112,8 @@ void virtio_console_set_size(struct virtio_console *con, uint16_t cols, uint16_t
 	if (!con->has_size)
 		return;
 	virtio_mmio_lock(&con->transport);
-	put_le16(con->config + CONFIG_COLS, cols);
-	put_le16(con->config + CONFIG_ROWS, rows);
+	mmio_put_le16(con->config + CONFIG_COLS, cols);
+	mmio_put_le16(con->config + CONFIG_ROWS, rows);
 	virtio_mmio_config_changed(&con->transport);
 	virtio_mmio_unlock(&con->transport);
 }
@@ -157,11 +144,11 @@ int virtio_console_create(struct virtio_console **out, const struct virtio_conso
 	con->has_size = params->cols || params->rows;
 	if (con->has_size) {
 		backend.features |= 1ull << VIRTIO_CONSOLE_F_SIZE;
-		put_le16(con->config + CONFIG_COLS, params->cols);
-		put_le16(con->config + CONFIG_ROWS, params->rows);
+		mmio_put_le16(con->config + CONFIG_COLS, params->cols);
+		mmio_put_le16(con->config + CONFIG_ROWS, params->rows);
 	}
 	/* Meaningful with MULTIPORT only (5.3.4), which is not offered: say "one" anyway. */
-	put_le32(con->config + CONFIG_MAX_NR_PORTS, 1);
+	mmio_put_le32(con->config + CONFIG_MAX_NR_PORTS, 1);
 	ret = virtio_mmio_attach(&con->transport, &backend, con, bus, base, irq, mem);
 	if (ret) {
 		free(con);
