@@ -47,28 +47,8 @@
 
 #define BASE		0x09000000ull
 
-/* The interrupt line as the guest's GIC would see it: every set_level call. */
-struct line_recorder {
-	struct irq_line line;
-	int changes;
-	bool level;
-};
-
-static void record_level(struct irq_line *line, bool level)
-{
-	struct line_recorder *r = line->ctx;
-
-	r->changes++;
-	r->level = level;
-}
-
-static void no_pulse(struct irq_line *line)
-{
-	(void)line;
-	abort();	/* a level-triggered device never pulses */
-}
-
-static const struct irq_line_ops recorder_ops = { .set_level = record_level, .pulse = no_pulse };
+#define DEVICE_BASE	BASE
+#include "mmio_device_test.h"
 
 struct tx_log {
 	uint8_t bytes[256];
@@ -93,8 +73,7 @@ FIXTURE(uart) {
 FIXTURE_SETUP(uart)
 {
 	memset(&self->bus, 0, sizeof(self->bus));
-	self->irq.line = (struct irq_line){ .ops = &recorder_ops, .ctx = &self->irq, .spi = 1,
-					    .irqfd = -1 };
+	line_recorder_init(&self->irq, 1);
 	self->uart = pl011_create(&self->irq.line, record_tx, &self->tx);
 	ASSERT_NE(NULL, self->uart);
 	ASSERT_EQ(0, pl011_attach(self->uart, &self->bus, BASE));
@@ -103,40 +82,6 @@ FIXTURE_SETUP(uart)
 FIXTURE_TEARDOWN(uart)
 {
 	pl011_destroy(self->uart);
-}
-
-/* An access of len bytes; reads start from a pattern so "left untouched" shows. */
-static uint32_t rd_len(struct mmio_bus *bus, uint64_t offset, uint32_t len)
-{
-	uint8_t data[8];
-	uint32_t val = 0, i;
-
-	memset(data, 0xee, sizeof(data));
-	if (!mmio_bus_access(bus, BASE + offset, false, data, len))
-		return 0xdeadbeef;
-	for (i = 0; i < len && i < 4; i++)
-		val |= (uint32_t)data[i] << (8 * i);
-	return val;
-}
-
-static uint32_t rd(struct mmio_bus *bus, uint64_t offset)
-{
-	return rd_len(bus, offset, 4);
-}
-
-static void wr_len(struct mmio_bus *bus, uint64_t offset, uint32_t len, uint64_t val)
-{
-	uint8_t data[8];
-	uint32_t i;
-
-	for (i = 0; i < len; i++)
-		data[i] = val >> (8 * i);
-	mmio_bus_access(bus, BASE + offset, true, data, len);
-}
-
-static void wr(struct mmio_bus *bus, uint64_t offset, uint32_t val)
-{
-	wr_len(bus, offset, 4, val);
 }
 
 static size_t receive_str(struct pl011 *uart, const char *s)

@@ -25,27 +25,8 @@
 
 #define BASE	0x09010000ull
 
-struct line_recorder {
-	struct irq_line line;
-	int changes;
-	bool level;
-};
-
-static void record_level(struct irq_line *line, bool level)
-{
-	struct line_recorder *r = line->ctx;
-
-	r->changes++;
-	r->level = level;
-}
-
-static void no_pulse(struct irq_line *line)
-{
-	(void)line;
-	abort();	/* a level-triggered device never pulses */
-}
-
-static const struct irq_line_ops recorder_ops = { .set_level = record_level, .pulse = no_pulse };
+#define DEVICE_BASE	BASE
+#include "mmio_device_test.h"
 
 static uint32_t fake_clock(void *opaque)
 {
@@ -62,8 +43,7 @@ FIXTURE(rtc) {
 FIXTURE_SETUP(rtc)
 {
 	memset(&self->bus, 0, sizeof(self->bus));
-	self->irq.line = (struct irq_line){ .ops = &recorder_ops, .ctx = &self->irq, .spi = 2,
-					    .irqfd = -1 };
+	line_recorder_init(&self->irq, 2);
 	self->clock = 1700000000;
 	self->rtc = pl031_create(&self->irq.line, fake_clock, &self->clock);
 	ASSERT_NE(NULL, self->rtc);
@@ -73,39 +53,6 @@ FIXTURE_SETUP(rtc)
 FIXTURE_TEARDOWN(rtc)
 {
 	pl031_destroy(self->rtc);
-}
-
-static uint32_t rd_len(struct mmio_bus *bus, uint64_t offset, uint32_t len)
-{
-	uint8_t data[8];
-	uint32_t val = 0, i;
-
-	memset(data, 0xee, sizeof(data));
-	if (!mmio_bus_access(bus, BASE + offset, false, data, len))
-		return 0xdeadbeef;
-	for (i = 0; i < len && i < 4; i++)
-		val |= (uint32_t)data[i] << (8 * i);
-	return val;
-}
-
-static uint32_t rd(struct mmio_bus *bus, uint64_t offset)
-{
-	return rd_len(bus, offset, 4);
-}
-
-static void wr_len(struct mmio_bus *bus, uint64_t offset, uint32_t len, uint32_t val)
-{
-	uint8_t data[8] = { 0 };
-	uint32_t i;
-
-	for (i = 0; i < len && i < 4; i++)
-		data[i] = val >> (8 * i);
-	mmio_bus_access(bus, BASE + offset, true, data, len);
-}
-
-static void wr(struct mmio_bus *bus, uint64_t offset, uint32_t val)
-{
-	wr_len(bus, offset, 4, val);
 }
 
 TEST_F(rtc, id_registers_name_a_pl031_to_the_amba_bus)
